@@ -1,0 +1,1 @@
+"""Portal pages, site settings, navigation and the design system's base templates."""

@@ -1,0 +1,1 @@
+"""Project wiring: settings, URLs, WSGI/ASGI entry points and cross-app commands."""

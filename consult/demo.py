@@ -1,0 +1,182 @@
+"""Demo content for local use: a city Department of Information and Communications' portal.
+
+Idempotent: running it again updates what it made and creates nothing twice.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from cms.models import HomePage, NewsIndexPage, NewsPage, PortalSettings, StandardPage
+from cms.services import portal_editors_group_ensure, portal_settings_update, site_home_ensure
+from drafts.models import DraftingBody
+from drafts.services import drafting_body_ensure
+from feedback.services import moderators_group_ensure
+
+PORTAL_NAME = "Cổng lấy ý kiến dự thảo văn bản"
+AGENCY = "Sở Thông tin và Truyền thông"
+PARENT_AGENCY = "Ủy ban nhân dân thành phố Đà Nẵng"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    password: str
+    first_name: str
+    last_name: str
+    role: str
+
+
+# Local use only: README lists these. seed_demo refuses to run with DEBUG off.
+DEMO_USERS = [
+    DemoUser("citizen@example.com", "demo-citizen-2026", "An", "Nguyễn Văn", "citizen"),
+    DemoUser("drafter@example.com", "demo-drafter-2026", "Bình", "Trần Thị", "drafter"),
+    DemoUser("drafter2@example.com", "demo-drafter2-2026", "Cường", "Lê Minh", "drafter2"),
+    DemoUser("editor@example.com", "demo-editor-2026", "Dung", "Phạm Thu", "editor"),
+    DemoUser("moderator@example.com", "demo-moderator-2026", "Giang", "Hoàng Văn", "moderator"),
+    DemoUser("admin@example.com", "demo-admin-2026", "Quản trị", "", "admin"),
+]
+
+NEWS = [
+    (
+        "lay-y-kien-du-thao-quy-dinh-chuyen-doi-so",
+        NewsPage.Kind.ANNOUNCEMENT,
+        datetime.date(2026, 11, 20),
+        "Thông báo lấy ý kiến dự thảo Quy định về chuyển đổi số trên địa bàn thành phố",
+        "Sở Thông tin và Truyền thông đề nghị các cơ quan, tổ chức, doanh nghiệp và người dân góp ý "
+        "đối với dự thảo trong thời hạn 30 ngày.",
+    ),
+    (
+        "ra-mat-cong-lay-y-kien",
+        NewsPage.Kind.NEWS,
+        datetime.date(2026, 11, 10),
+        "Ra mắt Cổng lấy ý kiến dự thảo văn bản quy phạm pháp luật",
+        "Người dân có thể góp ý trực tiếp vào từng điều, khoản của dự thảo và theo dõi việc tiếp thu, "
+        "giải trình của cơ quan chủ trì soạn thảo.",
+    ),
+]
+
+
+def _child(parent: Page, model: type[Page], slug: str, **fields: object) -> Page:
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+    elif all(getattr(page, name) == value for name, value in fields.items()):
+        return page
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+def _seed_pages() -> HomePage:
+    home = site_home_ensure(title=PORTAL_NAME)
+    intro = (
+        "<p>Nơi cơ quan nhà nước công khai dự thảo văn bản quy phạm pháp luật để người dân, tổ chức, "
+        "doanh nghiệp góp ý theo từng điều, khoản, và công bố việc tiếp thu, giải trình.</p>"
+    )
+    if home.intro != intro:
+        home.intro = intro
+        home.save_revision().publish()
+    _child(
+        home,
+        StandardPage,
+        "gioi-thieu",
+        title="Giới thiệu",
+        show_in_menus=True,
+        intro="Cổng lấy ý kiến thực hiện Điều 6 Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15.",
+    )
+    news_index = _child(
+        home,
+        NewsIndexPage,
+        "tin-tuc",
+        title="Tin tức – Thông báo",
+        show_in_menus=True,
+        intro="Tin tức và thông báo về các đợt lấy ý kiến.",
+    )
+    for slug, kind, date, title, intro in NEWS:
+        _child(news_index, NewsPage, slug, title=title, kind=kind, date=date, intro=intro)
+    _child(
+        home,
+        StandardPage,
+        "lien-he",
+        title="Liên hệ",
+        show_in_menus=True,
+        intro="Mọi thắc mắc về việc góp ý dự thảo xin gửi về Văn phòng Sở.",
+    )
+    return home
+
+
+def _seed_settings(home: HomePage) -> PortalSettings:
+    site = Site.objects.get(root_page=home)
+    portal = portal_settings_update(
+        site=site,
+        portal_name=PORTAL_NAME,
+        agency_name=AGENCY,
+        parent_agency_name=PARENT_AGENCY,
+        address="Tầng 5, Trung tâm Hành chính, 24 Trần Phú, Hải Châu, Đà Nẵng",
+        phone="0236 3 822 111",
+        email="stttt@example.com",
+        footer_note="Dữ liệu minh hoạ dùng cho môi trường phát triển.",
+    )
+    contact = StandardPage.objects.get(slug="lien-he")
+    if not portal.footer_links.filter(page=contact).exists():
+        portal.footer_links.create(title="Liên hệ", page=contact)
+    return portal
+
+
+def _seed_user(demo: DemoUser, groups: list[Group]) -> AbstractUser:
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=demo.email, defaults={"email": demo.email})
+    user.email = demo.email
+    user.first_name, user.last_name = demo.first_name, demo.last_name
+    user.is_superuser = user.is_staff = demo.role == "admin"
+    user.set_password(demo.password)
+    user.save()
+    user.groups.set(groups)
+    EmailAddress.objects.update_or_create(
+        user=user, email=demo.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    home = _seed_pages()
+    _seed_settings(home)
+    bodies = [
+        drafting_body_ensure(
+            slug="so-thong-tin-va-truyen-thong",
+            name="Sở Thông tin và Truyền thông",
+            short_name="Sở TTTT",
+            email="stttt@example.com",
+        ),
+        drafting_body_ensure(
+            slug="so-tai-nguyen-va-moi-truong",
+            name="Sở Tài nguyên và Môi trường",
+            short_name="Sở TNMT",
+            email="stnmt@example.com",
+        ),
+    ]
+    role_groups = {
+        "citizen": [],
+        "drafter": [bodies[0].drafters],
+        "drafter2": [bodies[1].drafters],
+        "editor": [portal_editors_group_ensure(home=home)],
+        "moderator": [moderators_group_ensure()],
+        "admin": [],
+    }
+    for demo in DEMO_USERS:
+        _seed_user(demo, role_groups[demo.role])
+    return {
+        "pages": Page.objects.filter(depth__gt=1).count(),
+        "drafting_bodies": DraftingBody.objects.count(),
+        "users": len(DEMO_USERS),
+    }

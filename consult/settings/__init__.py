@@ -1,0 +1,1 @@
+"""Settings package: base (every value, from the environment), dev, test and production."""

@@ -1,0 +1,19 @@
+"""Test runs: fast hashing, an in-memory mailbox, tasks run in-process.
+
+The services (DATABASE_URL, REDIS_URL, ELASTICSEARCH_URL) come from the environment exactly as in
+production, so `make test-services` runs this same file against the real ones.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SEARCH_ENGINE["INDEX_PREFIX"] = env.str("SEARCH_INDEX_PREFIX", default="consult-test")  # noqa: F405
+ACCOUNT_RATE_LIMITS = False
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+}

@@ -1,0 +1,1 @@
+"""Draft legal documents: drafting bodies, drafts, versions and their provisions."""

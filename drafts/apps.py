@@ -1,0 +1,9 @@
+"""App config for draft legal documents."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DraftsConfig(AppConfig):
+    name = "drafts"
+    verbose_name = _("Drafts")

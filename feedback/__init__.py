@@ -1,0 +1,1 @@
+"""Citizen feedback on drafts: comments, moderation, dispositions and the synthesis report."""

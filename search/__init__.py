@@ -1,0 +1,1 @@
+"""Search: one engine interface over Elasticsearch and the database; apps register documents."""
