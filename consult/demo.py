@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from cms.models import HomePage, NewsIndexPage, NewsPage, PortalSettings, StandardPage
+from cms.models import FooterLink, HomePage, NewsIndexPage, NewsPage, PortalSettings, StandardPage
 from cms.services import portal_editors_group_ensure, portal_settings_update, site_home_ensure
 from drafts.models import DraftingBody
 from drafts.services import drafting_body_ensure
@@ -127,8 +127,7 @@ def _seed_settings(home: HomePage) -> PortalSettings:
         footer_note="Dữ liệu minh hoạ dùng cho môi trường phát triển.",
     )
     contact = StandardPage.objects.get(slug="lien-he")
-    if not portal.footer_links.filter(page=contact).exists():
-        portal.footer_links.create(title="Liên hệ", page=contact)
+    FooterLink.objects.get_or_create(settings=portal, page=contact, defaults={"title": "Liên hệ"})
     return portal
 
 

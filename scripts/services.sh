@@ -36,6 +36,7 @@ ES_HOME="$SERVICES_DIR/elasticsearch-$ES_VERSION"
 ES_DATA="$SERVICES_DIR/es-data"
 ES_LOGS="$SERVICES_DIR/es-logs"
 ES_PID="$ES_LOGS/elasticsearch.pid"
+ES_TMP="$SERVICES_DIR/es-tmp"
 ES_CLUSTER=consult
 ES_USER=elasticsearch
 ES_PLUGIN=consult-analysis
@@ -195,7 +196,8 @@ install_es() {
 
 # The integ-test-zip distribution ships only the modules x-pack-core,
 # x-pack-security, transport-netty4 and apm: no analysis-common (asciifolding,
-# html_strip, edge_ngram, whitespace/keyword tokenizers, ...) and no rest-root
+# ngram/edge_ngram as used by Wagtail's search backend, html_strip,
+# whitespace/keyword tokenizers, ...) and no rest-root
 # (GET / and HEAD /, used by elasticsearch-py's info() and ping()). Neither
 # module is published to Maven Central, so we compile a small plugin against
 # the distribution's own jars that provides those pieces from Lucene.
@@ -209,6 +211,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -218,6 +221,9 @@ import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.core.WhitespaceTokenizer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
+import org.apache.lucene.analysis.ngram.EdgeNGramTokenizer;
+import org.apache.lucene.analysis.ngram.NGramTokenFilter;
+import org.apache.lucene.analysis.ngram.NGramTokenizer;
 import org.elasticsearch.Build;
 import org.elasticsearch.client.internal.node.NodeClient;
 import org.elasticsearch.cluster.ClusterName;
@@ -236,6 +242,7 @@ import org.elasticsearch.index.analysis.PreConfiguredCharFilter;
 import org.elasticsearch.index.analysis.PreConfiguredTokenFilter;
 import org.elasticsearch.index.analysis.PreConfiguredTokenizer;
 import org.elasticsearch.index.analysis.TokenFilterFactory;
+import org.elasticsearch.index.analysis.TokenizerFactory;
 import org.elasticsearch.indices.analysis.AnalysisModule.AnalysisProvider;
 import org.elasticsearch.node.Node;
 import org.elasticsearch.plugins.ActionPlugin;
@@ -275,20 +282,68 @@ public class ConsultPlugin extends Plugin implements AnalysisPlugin, ActionPlugi
         @Override public TokenFilterFactory getSynonymFilter() { return new AsciiFolding(name, false); }
     }
 
-    static final class EdgeNGram implements TokenFilterFactory {
+    /** ngram / edge_ngram token filters (index.max_ngram_diff is not enforced). */
+    static final class NGramFilter implements TokenFilterFactory {
         private final String name;
+        private final boolean edge;
         private final int minGram, maxGram;
         private final boolean preserveOriginal;
 
-        EdgeNGram(String name, Settings s) {
+        NGramFilter(String name, Settings s, boolean edge) {
             this.name = name;
+            this.edge = edge;
             this.minGram = s.getAsInt("min_gram", 1);
             this.maxGram = s.getAsInt("max_gram", 2);
             this.preserveOriginal = s.getAsBoolean("preserve_original", false);
         }
 
         @Override public String name() { return name; }
-        @Override public TokenStream create(TokenStream ts) { return new EdgeNGramTokenFilter(ts, minGram, maxGram, preserveOriginal); }
+
+        @Override
+        public TokenStream create(TokenStream ts) {
+            return edge ? new EdgeNGramTokenFilter(ts, minGram, maxGram, preserveOriginal)
+                        : new NGramTokenFilter(ts, minGram, maxGram, preserveOriginal);
+        }
+    }
+
+    /** token_chars / custom_token_chars of the ngram tokenizers; null means every character. */
+    static IntPredicate tokenChars(List<String> classes, String custom) {
+        if (classes.isEmpty()) return null;
+        final Set<String> set = new HashSet<>(classes);
+        return c -> {
+            if (set.contains("letter") && Character.isLetter(c)) return true;
+            if (set.contains("digit") && Character.isDigit(c)) return true;
+            if (set.contains("whitespace") && Character.isWhitespace(c)) return true;
+            if (set.contains("custom") && custom.indexOf(c) >= 0) return true;
+            switch (Character.getType(c)) {
+                case Character.CONNECTOR_PUNCTUATION: case Character.DASH_PUNCTUATION:
+                case Character.START_PUNCTUATION: case Character.END_PUNCTUATION:
+                case Character.INITIAL_QUOTE_PUNCTUATION: case Character.FINAL_QUOTE_PUNCTUATION:
+                case Character.OTHER_PUNCTUATION:
+                    return set.contains("punctuation");
+                case Character.MATH_SYMBOL: case Character.CURRENCY_SYMBOL:
+                case Character.MODIFIER_SYMBOL: case Character.OTHER_SYMBOL:
+                    return set.contains("symbol");
+                default:
+                    return false;
+            }
+        };
+    }
+
+    static TokenizerFactory ngramTokenizer(String name, Settings s, boolean edge) {
+        final int min = s.getAsInt("min_gram", 1), max = s.getAsInt("max_gram", 2);
+        final IntPredicate tc = tokenChars(s.getAsList("token_chars"), s.get("custom_token_chars", ""));
+        return TokenizerFactory.newFactory(name, () -> {
+            if (tc == null) return edge ? new EdgeNGramTokenizer(min, max) : new NGramTokenizer(min, max);
+            if (edge) {
+                return new EdgeNGramTokenizer(min, max) {
+                    @Override protected boolean isTokenChar(int c) { return tc.test(c); }
+                };
+            }
+            return new NGramTokenizer(min, max) {
+                @Override protected boolean isTokenChar(int c) { return tc.test(c); }
+            };
+        });
     }
 
     static final class HtmlStrip implements CharFilterFactory {
@@ -309,8 +364,15 @@ public class ConsultPlugin extends Plugin implements AnalysisPlugin, ActionPlugi
     public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
         return Map.of(
             "asciifolding", (is, env, name, s) -> new AsciiFolding(name, s.getAsBoolean("preserve_original", false)),
-            "edge_ngram", (is, env, name, s) -> new EdgeNGram(name, s),
-            "edgeNGram", (is, env, name, s) -> new EdgeNGram(name, s));
+            "edge_ngram", (is, env, name, s) -> new NGramFilter(name, s, true),
+            "ngram", (is, env, name, s) -> new NGramFilter(name, s, false));
+    }
+
+    @Override
+    public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
+        return Map.of(
+            "edge_ngram", (is, env, name, s) -> ngramTokenizer(name, s, true),
+            "ngram", (is, env, name, s) -> ngramTokenizer(name, s, false));
     }
 
     @Override
@@ -322,7 +384,8 @@ public class ConsultPlugin extends Plugin implements AnalysisPlugin, ActionPlugi
     public List<PreConfiguredTokenFilter> getPreConfiguredTokenFilters() {
         return List.of(
             PreConfiguredTokenFilter.singleton("asciifolding", true, ASCIIFoldingFilter::new),
-            PreConfiguredTokenFilter.singleton("edge_ngram", false, false, ts -> new EdgeNGramTokenFilter(ts, 1, 2, false)));
+            PreConfiguredTokenFilter.singleton("edge_ngram", false, false, ts -> new EdgeNGramTokenFilter(ts, 1, 2, false)),
+            PreConfiguredTokenFilter.singleton("ngram", false, false, ts -> new NGramTokenFilter(ts, 1, 2, false)));
     }
 
     @Override
@@ -334,7 +397,9 @@ public class ConsultPlugin extends Plugin implements AnalysisPlugin, ActionPlugi
     public List<PreConfiguredTokenizer> getPreConfiguredTokenizers() {
         return List.of(
             PreConfiguredTokenizer.singleton("whitespace", WhitespaceTokenizer::new),
-            PreConfiguredTokenizer.singleton("keyword", KeywordTokenizer::new));
+            PreConfiguredTokenizer.singleton("keyword", KeywordTokenizer::new),
+            PreConfiguredTokenizer.singleton("edge_ngram", () -> new EdgeNGramTokenizer(1, 2)),
+            PreConfiguredTokenizer.singleton("ngram", () -> new NGramTokenizer(1, 2)));
     }
 
     @Override
@@ -394,7 +459,7 @@ install_es_plugin() {
   fi
   local jhome; jhome="$(es_java_home)"
   [[ -x "$jhome/bin/javac" ]] || die "javac not found in $jhome (need a JDK >= 17)"
-  log "building ES plugin $ES_PLUGIN (asciifolding, edge_ngram, html_strip, whitespace/keyword tokenizers, GET /)"
+  log "building ES plugin $ES_PLUGIN (asciifolding, ngram, edge_ngram, html_strip, whitespace/keyword tokenizers, GET /)"
   local build; build="$(mktemp -d)"
   mkdir -p "$build/src/consult/es" "$build/classes"
   plugin_source >"$build/src/consult/es/ConsultPlugin.java"
@@ -405,7 +470,7 @@ install_es_plugin() {
   mkdir -p "$dir"
   "$jhome/bin/jar" --create --file "$dir/$ES_PLUGIN.jar" -C "$build/classes" .
   cat >"$dir/plugin-descriptor.properties" <<EOF
-description=Stand-ins for analysis-common (asciifolding, edge_ngram, html_strip, whitespace/keyword) and rest-root (GET /), for tests
+description=Stand-ins for analysis-common (asciifolding, ngram, edge_ngram, html_strip, whitespace/keyword) and rest-root (GET /), for tests
 version=1.0.0
 name=$ES_PLUGIN
 classname=consult.es.ConsultPlugin
@@ -422,9 +487,8 @@ cmd_install() {
   mkdir -p "$SERVICES_DIR"
   chmod 755 "$SERVICES_DIR"
   install_apt
-  pg_bin >/dev/null
-  [[ -f "$(pg_bin)/../lib/unaccent.so" || -n "$(ls /usr/lib/postgresql/*/lib/unaccent.so 2>/dev/null)" ]] \
-    || die "unaccent extension not found (postgresql-contrib)"
+  local pgbin; pgbin="$(pg_bin)"
+  [[ -f "$pgbin/../lib/unaccent.so" ]] || die "unaccent extension not found next to $pgbin (postgresql-contrib)"
   command -v redis-server >/dev/null || die "redis-server not installed"
   ensure_es_user
   install_es
@@ -437,7 +501,7 @@ cmd_install() {
 
 psql_super() { # psql_super DB SQL...  (superuser over our unix socket)
   local db="$1"; shift
-  runuser -u postgres -- "$(pg_bin)/psql" -X -q -At -v ON_ERROR_STOP=1 \
+  PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- "$(pg_bin)/psql" -X -q -At -v ON_ERROR_STOP=1 \
     -h "$PG_RUN" -p "$PG_PORT" -U postgres -d "$db" "$@"
 }
 
@@ -504,6 +568,7 @@ SQL
   # Verify as the application role, over TCP with the password, including a
   # freshly created database (as Django's test runner does).
   local url="postgresql://$DB_USER:$DB_PASSWORD@$HOST:$PG_PORT" check=consult_services_check out
+  local -x PGOPTIONS="-c client_min_messages=warning"
   PGPASSWORD="$DB_PASSWORD" "$bin/psql" -X -q -At "$url/$DB_NAME" -c "DROP DATABASE IF EXISTS $check" >/dev/null
   PGPASSWORD="$DB_PASSWORD" "$bin/psql" -X -q -At "$url/$DB_NAME" -c "CREATE DATABASE $check" >/dev/null
   out="$(PGPASSWORD="$DB_PASSWORD" "$bin/psql" -X -At "$url/$check" -c "SELECT unaccent('Giải phóng mặt bằng, Đà Nẵng')")" \
@@ -560,21 +625,16 @@ es_fail() {
 start_es() {
   [[ -x "$ES_HOME/bin/elasticsearch" ]] || die "Elasticsearch $ES_VERSION is not installed in $ES_HOME (run: $0 install)"
   id "$ES_USER" >/dev/null 2>&1 || die "user $ES_USER missing (run: $0 install)"
-  if live_pid "$ES_PID" org.elasticsearch >/dev/null && es_health 5 >/dev/null; then
-    log "elasticsearch: already running"
+  local pid
+  if pid="$(live_pid "$ES_PID" org.elasticsearch)"; then
+    log "elasticsearch: already running (pid $pid)"
   elif port_open "$ES_PORT"; then
-    if es_health 5 >/dev/null; then
+    if curl -fsS --max-time 10 -o /dev/null "$(es_url)/_cluster/health" 2>/dev/null; then
       log "elasticsearch: something already answers on $HOST:$ES_PORT (not started by this script); using it"
     else
-      die "port $HOST:$ES_PORT is taken by something that is not a healthy Elasticsearch"
+      die "port $HOST:$ES_PORT is taken by something that is not Elasticsearch"
     fi
   else
-    local pid
-    if pid="$(live_pid "$ES_PID" org.elasticsearch)"; then
-      log "elasticsearch: pid $pid exists but does not answer; killing it"
-      kill -KILL "$pid" 2>/dev/null || true
-      wait_gone "$pid" 10 || true
-    fi
     local jhome major
     jhome="$(es_java_home)"
     [[ -x "$jhome/bin/java" ]] || die "no java at $jhome/bin/java (set ES_JAVA_HOME)"
@@ -582,6 +642,8 @@ start_es() {
     [[ "${major%%.*}" =~ ^[0-9]+$ && "${major%%.*}" -ge 17 ]] || die "Elasticsearch 8 needs Java 17+, $jhome has Java $major"
 
     install -d -o "$ES_USER" -g "$ES_USER" -m 755 "$ES_DATA" "$ES_LOGS"
+    rm -rf "$ES_TMP"   # ES leaves a fresh temp dir behind on every start
+    install -d -o "$ES_USER" -g "$ES_USER" -m 700 "$ES_TMP"
     rm -f "$ES_PID"
     # Bootstrap checks are only warnings with discovery.type=single-node on
     # loopback, but raise the limits ES would like where the machine allows it.
@@ -595,7 +657,7 @@ start_es() {
       ulimit -n 65535 2>/dev/null || true
       cd "$ES_HOME"
       exec timeout "$ES_WAIT" runuser -u "$ES_USER" -- env \
-        ES_JAVA_HOME="$jhome" ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+        ES_JAVA_HOME="$jhome" ES_JAVA_OPTS="-Xms512m -Xmx512m" ES_TMPDIR="$ES_TMP" \
         "$ES_HOME/bin/elasticsearch" -d -p "$ES_PID" \
         -E cluster.name="$ES_CLUSTER" \
         -E node.name=consult-es \

@@ -206,7 +206,9 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 # Internationalisation: Vietnamese first, English second; stored in UTC, shown in Hanoi time.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is ours (makemessages); locale_vendor/ translates third-party apps that ship no
+# Vietnamese catalogue (django-allauth).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,240 @@
+"""A throwaway demo portal served by gunicorn on 127.0.0.1, for benchmarks to load.
+
+``with demo_site(ctx) as site:`` makes a temporary directory, a fresh SQLite database in it
+(or uses ``DATABASE_URL`` when it is set), runs ``migrate`` and ``seed_demo``, collects the
+static files with the production storage, starts gunicorn with the production settings on a
+free loopback port, waits for ``/healthz`` to answer 200, yields, and always stops gunicorn
+and removes the directory.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness import BenchmarkError, Context
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSite:
+    host: str
+    port: int
+    workdir: Path
+    static_root: Path
+    stack: dict[str, Any]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _stack(env: dict[str, str]) -> dict[str, Any]:
+    """Which integrations the site runs on (no URLs: they may hold passwords)."""
+    database = env["DATABASE_URL"].split(":", 1)[0]
+    return {
+        "database": database,
+        "database_fresh": database.startswith("sqlite") and "DATABASE_URL" not in os.environ,
+        "cache": "redis" if env.get("REDIS_URL") else "locmem",
+        "search": "elasticsearch" if env.get("ELASTICSEARCH_URL") else "database",
+    }
+
+
+class _Steps:
+    """Set-up commands run as child processes, each bounded by the benchmark's budget."""
+
+    def __init__(self, ctx: Context, workdir: Path) -> None:
+        self.ctx = ctx
+        self.workdir = workdir
+
+    def start(self, label: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = (self.workdir / f"{label}.log").open("wb")
+        try:
+            return subprocess.Popen(
+                [self.ctx.python, "manage.py", *args],
+                cwd=self.ctx.root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        finally:
+            log.close()
+
+    def wait(self, label: str, proc: subprocess.Popen[bytes], reserve_s: float) -> None:
+        timeout = max(1.0, self.ctx.remaining() - reserve_s)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise BenchmarkError(f"{label} did not finish within {timeout:.0f} s") from None
+        if code != 0:
+            tail = _tail(self.workdir / f"{label}.log")
+            hint = ""
+            if label == "collectstatic" and "build" in tail:
+                hint = "\nThe front-end build may be missing: run `npm run build` first."
+            raise BenchmarkError(f"{label} exited with {code}:\n{tail}{hint}")
+        self.ctx.log(f"{label}: done")
+
+
+def _get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _stop(proc: subprocess.Popen[bytes], ctx: Context) -> None:
+    if proc.poll() is not None:
+        return
+    # gunicorn runs in a session of its own: its process group is the master and its workers.
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=8)
+    except subprocess.TimeoutExpired:
+        ctx.log("gunicorn did not stop on SIGTERM, killing it")
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+@contextmanager
+def demo_site(ctx: Context, *, workers: int = 2, reserve_s: float = 10.0) -> Iterator[DemoSite]:
+    """Provision and serve the demo portal; ``reserve_s`` is kept back for measuring."""
+    workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
+    static_root = workdir / "static"
+    base = dict(os.environ)
+    base.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    base.update(
+        {
+            "DEBUG": "false",
+            "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(workdir / "media"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    setup_env = base | {"DJANGO_SETTINGS_MODULE": "consult.settings.dev"}
+    serve_env = base | {
+        "DJANGO_SETTINGS_MODULE": "consult.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
+        "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    gunicorn: subprocess.Popen[bytes] | None = None
+    try:
+        steps = _Steps(ctx, workdir)
+        # collectstatic needs no database: it runs beside migrate and seed_demo (2 cores).
+        static = steps.start("collectstatic", ["collectstatic", "--noinput"], serve_env)
+        try:
+            migrate = steps.start("migrate", ["migrate", "--noinput"], setup_env)
+            steps.wait("migrate", migrate, reserve_s)
+            seed = steps.start("seed_demo", ["seed_demo", "--allow-production"], setup_env)
+            steps.wait("seed_demo", seed, reserve_s)
+            steps.wait("collectstatic", static, reserve_s)
+        finally:
+            if static.poll() is None:
+                static.kill()
+                static.wait()
+
+        def command(port: int) -> list[str]:
+            return [
+                ctx.python, "-m", "gunicorn", "consult.wsgi:application",
+                "--bind", f"{HOST}:{port}",
+                "--workers", str(workers),
+                "--worker-class", "sync",
+                "--timeout", "30",
+                "--graceful-timeout", "5",
+                "--worker-tmp-dir", str(workdir),
+                "--no-control-socket",
+            ]  # fmt: skip
+
+        port = 0
+        for attempt in range(3):
+            port = _free_port()
+            log = (workdir / "gunicorn.log").open("ab")
+            try:
+                gunicorn = subprocess.Popen(
+                    command(port),
+                    cwd=ctx.root,
+                    env=serve_env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            finally:
+                log.close()
+            ctx.log(f"gunicorn: starting on {HOST}:{port} with {workers} workers")
+            if _wait_healthy(gunicorn, port, ctx, reserve_s, workdir):
+                break
+            ctx.log(f"gunicorn exited early (attempt {attempt + 1}); trying another port")
+            gunicorn = None
+        else:
+            raise BenchmarkError("gunicorn would not start:\n" + _tail(workdir / "gunicorn.log"))
+        yield DemoSite(HOST, port, workdir, static_root, _stack(serve_env))
+    finally:
+        if gunicorn is not None:
+            _stop(gunicorn, ctx)
+            ctx.log("gunicorn: stopped")
+        if os.environ.get("BENCH_KEEP_WORKDIR"):
+            ctx.log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_healthy(
+    proc: subprocess.Popen[bytes], port: int, ctx: Context, reserve_s: float, workdir: Path
+) -> bool:
+    """True once /healthz answers 200; False if gunicorn exited (e.g. the port was taken)."""
+    deadline = time.monotonic() + max(5.0, ctx.remaining() - reserve_s)
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            status, body = _get(port, "/healthz")
+        except OSError as exc:
+            last = f"{type(exc).__name__}: {exc}"
+        else:
+            if status == 200:
+                ctx.log("gunicorn: /healthz answered 200")
+                return True
+            last = f"status {status}: {body[:300]!r}"
+        time.sleep(0.2)
+    _stop(proc, ctx)
+    raise BenchmarkError(
+        f"/healthz did not answer 200 in time ({last}):\n" + _tail(workdir / "gunicorn.log")
+    )
