@@ -27,40 +27,47 @@ HOME = "/"
 BASELINE_STATIC = "admin/img/icon-yes.svg"
 
 CLIENTS = 4
+WORKERS = 2
+STOP_S = 4.0  # stopping gunicorn and cleaning up, with a margin
 TARGET_RPS = 100.0
 
 METHOD = f"""\
-Demo portal (`migrate` + `seed_demo` on a fresh SQLite database in a temporary directory, or
-on `DATABASE_URL` when set; `collectstatic` with the production storage) served by gunicorn,
-`consult.settings.production`, 2 sync workers, on 127.0.0.1. A closed-loop generator in
-Python (`bench/loadgen.py`: {CLIENTS} threads, a new connection per request, the next request
-sent when the previous answer is read) runs on the same 2-core machine as the server. After a
-warm-up, rounds alternate home page / baseline (A B A B ...); every home answer must be 200 and
-contain the portal name, every baseline answer 200 and byte-identical to the file, or the run
-fails. Value: median requests/s over the home rounds.
+The demo portal (`migrate` + `seed_demo` on a fresh SQLite database in a temporary directory,
+or on `DATABASE_URL` when set; `--quick` copies the database an earlier run made from the
+same code; `collectstatic` with the production manifest storage, without WhiteNoise's .gz/.br
+copies, which a client that sends no Accept-Encoding is never served) is served by gunicorn,
+`consult.settings.production`, {WORKERS} sync workers, on 127.0.0.1. A closed-loop generator
+in Python (`bench/loadgen.py`: {CLIENTS} threads, a new connection per request, the next
+request sent when the previous answer is read) runs on the same 2-core machine as the server.
+After a warm-up, rounds of the home page and of the baseline alternate (A B A B ...); every
+home answer must be 200 and contain the portal name, every baseline answer 200 and identical
+to the file, or the run fails. Value: median requests/s over the home rounds.
 
-Baseline: `/static/{BASELINE_STATIC}` (a 0.4 kB SVG of Django's admin) served by WhiteNoise in
-the same gunicorn workers. It pays everything a request costs on this stack (connection,
-gunicorn, WSGI, the first middleware, the client's own work) and none of Django's views,
+Baseline: `/static/{BASELINE_STATIC}` (a 0.4 kB SVG of Django's admin) served by WhiteNoise
+in the same gunicorn workers. It pays what any request costs on this stack (connection,
+gunicorn, WSGI, the first middleware, the generator's own work) and none of Django's views,
 templates or database, so home/baseline is the share of the throughput that the page itself
-costs. Why not `/healthz`: it queries the database, the search engine and the task queue, and
-changes whenever the checks change, so its rate would drift with the code and with the
-services. Why not `cms/build/main.css`: its size (about 140 kB now) follows the project's CSS
-and the npm build, so the baseline would move with the design, and serving it measures copying
-bytes as much as handling a request."""
+costs. Not `/healthz`: it queries the database, the search engine and the task queue, and
+changes whenever the checks do, so it would drift with the code and the services. Not
+`cms/build/main.css`: its size (140 kB now) follows the project's CSS build, so the baseline
+would move with the design, and serving it measures copying bytes as much as requests."""
 
 
 def _rounds_plan(quick: bool) -> tuple[int, float, float]:
     """(rounds, seconds per round, warm-up seconds per path)."""
-    return (2, 1.5, 0.5) if quick else (5, 5.0, 1.5)
+    return (2, 1.0, 0.5) if quick else (5, 5.0, 1.5)
+
+
+def _list(values: list[float], digits: int = 1) -> str:
+    return "[" + ", ".join(f"{x:.{digits}f}" for x in values) + "]"
 
 
 def run(ctx: Context) -> list[Result]:
     rounds, duration, warmup = _rounds_plan(ctx.quick)
     pair_s = 2 * duration + 1.0
     # Kept back while setting up: the warm-up, at least one pair of rounds, stopping gunicorn.
-    reserve = 2 * warmup + pair_s + 6.0
-    with demo_site(ctx, workers=2, reserve_s=reserve) as site:
+    reserve = 2 * warmup + pair_s + STOP_S
+    with demo_site(ctx, workers=WORKERS, reserve_s=reserve) as site:
         expected = (site.static_root / BASELINE_STATIC).read_bytes()
         static_path = f"/static/{BASELINE_STATIC}"
         checks = {HOME: ok_200_containing(PORTAL_NAME), static_path: ok_200_equal(expected)}
@@ -83,7 +90,7 @@ def run(ctx: Context) -> list[Result]:
         home: list[Round] = []
         base: list[Round] = []
         for index in range(rounds):
-            if index > 0 and ctx.remaining() < pair_s + 6.0:
+            if index > 0 and ctx.remaining() < pair_s + STOP_S:
                 ctx.log(f"time budget: stopping after {index} of {rounds} rounds")
                 break
             home.append(measure(HOME, duration))
@@ -121,7 +128,7 @@ def run(ctx: Context) -> list[Result]:
                 "round_s": duration,
                 "warmup_s": warmup,
                 "clients": CLIENTS,
-                "gunicorn_workers": 2,
+                "gunicorn_workers": WORKERS,
                 "home_requests": sum(r.requests for r in home),
                 "home_latency_ms": {
                     f"p{int(q * 100)}": round(percentile(latencies, q), 2)
@@ -135,5 +142,11 @@ def run(ctx: Context) -> list[Result]:
                 "baseline_file": str(Path("static") / BASELINE_STATIC),
             },
             method=METHOD,
+            note=(
+                f"home {_list(home_rps)} req/s; baseline {_list(base_rps)} req/s; ratio per round "
+                f"{_list(ratios, 4)} (median {median(ratios):.4f}); home latency p50 "
+                f"{percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms; "
+                f"{stack['database']} database ({stack['database_made']})."
+            ),
         )
     ]

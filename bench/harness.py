@@ -60,8 +60,9 @@ class Result:
     ``value`` is the headline figure (normally ``median(samples)``); ``target`` is the figure
     it should reach, ``better`` says in which direction. ``baseline`` makes ``ratio``
     (value / baseline value) available: a figure that cancels most of the machine's speed and
-    noise. ``method`` is a short Markdown paragraph shown in RESULTS.md; ``details`` is any
-    JSON-serialisable extra (per-round figures, latencies, configuration).
+    noise. ``method`` is a short Markdown text shown in RESULTS.md, ``note`` one line on this
+    run shown under it; ``details`` is any JSON-serialisable extra (per-round figures,
+    latencies, configuration), kept in results.json only.
     """
 
     name: str
@@ -73,6 +74,7 @@ class Result:
     samples: Sequence[float] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
     method: str = ""
+    note: str = ""
 
     @property
     def ratio(self) -> float | None:

@@ -2,20 +2,23 @@
 
 ``with demo_site(ctx) as site:`` makes a temporary directory, a fresh SQLite database in it
 (or uses ``DATABASE_URL`` when it is set), runs ``migrate`` and ``seed_demo``, collects the
-static files with the production storage, starts gunicorn with the production settings on a
-free loopback port, waits for ``/healthz`` to answer 200, yields, and always stops gunicorn
-and removes the directory.
+static files with the production storage (without the .gz/.br copies unless asked), starts
+gunicorn with the production settings on a free loopback port, waits for ``/healthz`` to
+answer 200, yields, and always stops gunicorn and removes the directory.
 """
 
 from __future__ import annotations
 
+import hashlib
 import http.client
+import importlib.metadata
 import os
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import BenchmarkError, Context
+from harness import BENCH_DIR, BenchmarkError, Context
 
 HOST = "127.0.0.1"
 
@@ -66,6 +69,45 @@ def _stack(env: dict[str, str]) -> dict[str, Any]:
     }
 
 
+# The database template --------------------------------------------------------------------
+# migrate takes 10-30 s on this machine, more than a --quick run can spend. A fresh SQLite
+# database made by migrate + seed_demo is a function of the project's Python code and of the
+# installed packages, so it is kept under bench/.work (git-ignored), named by a hash of both,
+# and a quick run copies it when the hash still matches.
+
+TEMPLATE_DIR = BENCH_DIR / ".work" / "db-template"
+_SKIP_DIRS = {".git", ".venv", "node_modules", "bench", "tests", "static", "media", "var"}
+
+
+def _template_path(ctx: Context) -> Path:
+    digest = hashlib.sha256()
+    digest.update(sys.version.encode())
+    for dist in sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    ):
+        digest.update(dist.encode() + b"\n")
+    for folder, dirs, files in os.walk(ctx.root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        for file in sorted(files):
+            if file.endswith(".py"):
+                path = Path(folder) / file
+                digest.update(str(path.relative_to(ctx.root)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    return TEMPLATE_DIR / f"demo-{digest.hexdigest()[:16]}.sqlite3"
+
+
+def _save_template(db_file: Path, template: Path, ctx: Context) -> None:
+    if any(db_file.with_name(db_file.name + suffix).exists() for suffix in ("-wal", "-journal")):
+        return  # not a single self-contained file: do not keep it
+    TEMPLATE_DIR.mkdir(parents=True, exist_ok=True)
+    for old in TEMPLATE_DIR.glob("demo-*.sqlite3"):
+        old.unlink(missing_ok=True)
+    tmp = template.with_suffix(".tmp")
+    shutil.copyfile(db_file, tmp)
+    os.replace(tmp, template)
+    ctx.log(f"database: kept as template {template.name}")
+
+
 class _Steps:
     """Set-up commands run as child processes, each bounded by the benchmark's budget."""
 
@@ -74,10 +116,11 @@ class _Steps:
         self.workdir = workdir
 
     def start(self, label: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """Run ``python ARGS`` in the project directory, its output to LABEL.log."""
         log = (self.workdir / f"{label}.log").open("wb")
         try:
             return subprocess.Popen(
-                [self.ctx.python, "manage.py", *args],
+                [self.ctx.python, *args],
                 cwd=self.ctx.root,
                 env=env,
                 stdin=subprocess.DEVNULL,
@@ -118,26 +161,58 @@ def _stop(proc: subprocess.Popen[bytes], ctx: Context) -> None:
     if proc.poll() is not None:
         return
     # gunicorn runs in a session of its own: its process group is the master and its workers.
+    # SIGINT is gunicorn's quick shutdown; nothing is in flight when the benchmark is done.
     try:
-        os.killpg(proc.pid, signal.SIGTERM)
+        os.killpg(proc.pid, signal.SIGINT)
     except ProcessLookupError:
         return
     try:
         proc.wait(timeout=8)
     except subprocess.TimeoutExpired:
-        ctx.log("gunicorn did not stop on SIGTERM, killing it")
+        ctx.log("gunicorn did not stop on SIGINT, killing it")
         with suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
 
 
+# collectstatic with the production storage (hashed names and the manifest, as deployed) but
+# without WhiteNoise's gzip and Brotli copies: 2 s instead of 13 s of CPU on this machine. They
+# change nothing a client that sends no Accept-Encoding (loadgen) is served.
+_COLLECT_WITHOUT_COMPRESSION = """
+import django
+from django.core.management import call_command
+from whitenoise.compress import Compressor
+
+Compressor.should_compress = lambda self, filename: False
+django.setup()
+call_command("collectstatic", interactive=False, verbosity=1)
+"""
+
+
 @contextmanager
-def demo_site(ctx: Context, *, workers: int = 2, reserve_s: float = 10.0) -> Iterator[DemoSite]:
-    """Provision and serve the demo portal; ``reserve_s`` is kept back for measuring."""
+def demo_site(
+    ctx: Context,
+    *,
+    workers: int = 2,
+    reserve_s: float = 10.0,
+    compress_static: bool = False,
+    use_db_template: bool | None = None,
+) -> Iterator[DemoSite]:
+    """Provision and serve the demo portal.
+
+    ``reserve_s`` is kept back from the budget for what the caller does with the site;
+    ``compress_static`` makes WhiteNoise's .gz and .br copies too (for clients that ask).
+    ``use_db_template`` (default: in ``--quick`` runs only) copies the SQLite database that an
+    earlier run made by migrate + seed_demo from the same code and packages, instead of
+    making it again; every fresh SQLite database made here is kept as that template.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
     static_root = workdir / "static"
+    db_file = workdir / "bench.sqlite3"
+    fresh_sqlite = "DATABASE_URL" not in os.environ
+    use_template = ctx.quick if use_db_template is None else use_db_template
     base = dict(os.environ)
-    base.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    base.setdefault("DATABASE_URL", f"sqlite:///{db_file}")
     base.update(
         {
             "DEBUG": "false",
@@ -157,12 +232,26 @@ def demo_site(ctx: Context, *, workers: int = 2, reserve_s: float = 10.0) -> Ite
     try:
         steps = _Steps(ctx, workdir)
         # collectstatic needs no database: it runs beside migrate and seed_demo (2 cores).
-        static = steps.start("collectstatic", ["collectstatic", "--noinput"], serve_env)
+        collect = ["manage.py", "collectstatic", "--noinput"]
+        if not compress_static:
+            collect = ["-c", _COLLECT_WITHOUT_COMPRESSION]
+        static = steps.start("collectstatic", collect, serve_env)
         try:
-            migrate = steps.start("migrate", ["migrate", "--noinput"], setup_env)
-            steps.wait("migrate", migrate, reserve_s)
-            seed = steps.start("seed_demo", ["seed_demo", "--allow-production"], setup_env)
-            steps.wait("seed_demo", seed, reserve_s)
+            template = _template_path(ctx) if fresh_sqlite else None
+            if template is not None and use_template and template.exists():
+                shutil.copyfile(template, db_file)
+                database = f"copy of the database template {template.name}"
+                ctx.log(f"database: {database} (migrate and seed_demo skipped)")
+            else:
+                migrate = steps.start("migrate", ["manage.py", "migrate", "--noinput"], setup_env)
+                steps.wait("migrate", migrate, reserve_s)
+                seed = steps.start(
+                    "seed_demo", ["manage.py", "seed_demo", "--allow-production"], setup_env
+                )
+                steps.wait("seed_demo", seed, reserve_s)
+                database = "fresh: migrate + seed_demo"
+                if template is not None:
+                    _save_template(db_file, template, ctx)
             steps.wait("collectstatic", static, reserve_s)
         finally:
             if static.poll() is None:
@@ -204,7 +293,11 @@ def demo_site(ctx: Context, *, workers: int = 2, reserve_s: float = 10.0) -> Ite
             gunicorn = None
         else:
             raise BenchmarkError("gunicorn would not start:\n" + _tail(workdir / "gunicorn.log"))
-        yield DemoSite(HOST, port, workdir, static_root, _stack(serve_env))
+        stack = _stack(serve_env) | {
+            "database_made": database,
+            "static_compressed": compress_static,
+        }
+        yield DemoSite(HOST, port, workdir, static_root, stack)
     finally:
         if gunicorn is not None:
             _stop(gunicorn, ctx)

@@ -96,6 +96,7 @@ def record(result: Result, *, module: str, quick: bool, run_info: dict[str, Any]
         **run_info,
         "details": dict(result.details),
         "method": result.method,
+        "note": result.note,
     }
 
 
@@ -115,6 +116,36 @@ def crash_record(
     }
 
 
+def merge(
+    records: dict[str, dict[str, Any]],
+    module: str,
+    results: list[Result],
+    *,
+    quick: bool,
+    run_info: dict[str, Any],
+) -> None:
+    """Store a module's results: they replace its previous records (and crash placeholders).
+
+    A --quick figure does not replace a full run's: it is kept beside it as ``last_quick``.
+    """
+    produced = {result.name for result in results}
+    for key, rec in list(records.items()):
+        stale = rec.get("module") == module and key not in produced
+        if stale and not (quick and rec.get("mode") == "full"):
+            del records[key]
+    for result in results:
+        new = record(result, module=module, quick=quick, run_info=run_info)
+        old = records.get(result.name)
+        if quick and old is not None and old.get("mode") == "full":
+            old.pop("last_failure", None)
+            old["last_quick"] = {key: new[key] for key in _QUICK_KEYS}
+        else:
+            records[result.name] = new
+
+
+_QUICK_KEYS = ("value", "unit", "baseline", "ratio", "meets_target", "samples", "date", "commit")
+
+
 # RESULTS.md --------------------------------------------------------------------------------
 
 
@@ -122,7 +153,8 @@ def _fmt(value: Any, unit: str = "") -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        text = f"{value:,.4f}" if abs(value) < 10 else f"{value:,.1f}"
+        size = abs(value)
+        text = f"{value:,.1f}" if size >= 100 else f"{value:.2f}" if size >= 1 else f"{value:.4g}"
     else:
         text = str(value)
     return f"{text} {unit}".strip()
@@ -176,24 +208,31 @@ def render(records: list[dict[str, Any]]) -> str:
         "interleaved with the value's rounds, so `ratio` (value / baseline) cancels most of the",
         "machine's speed and of its noise (this machine is shared): compare ratios across",
         "machines and dates, raw values only on the same machine. `meets target` compares the",
-        "value, not the ratio. A `(quick)` value comes from `--quick`: short rounds, a smoke",
-        "test rather than a figure. Records of benchmarks not run keep their last figures.",
+        "value, not the ratio. `--quick` runs are smoke tests (short rounds): their figures",
+        "are stored only where no full run's are, marked `(quick)`. Records of benchmarks not",
+        "run keep their last figures; a crash keeps them too and is shown beside them.",
     ]
     for rec in records:
+        lines += ["", f"### `{rec['name']}`"]
         if rec.get("method"):
-            lines += ["", f"### `{rec['name']}`", "", rec["method"]]
-        details = rec.get("details") or {}
-        if details.get("ratio_median_of_rounds") is not None:
+            lines += ["", rec["method"]]
+        if rec.get("note"):
+            lines += ["", f"Last figures ({rec.get('date')}, {rec.get('mode')} run): {rec['note']}"]
+        quick = rec.get("last_quick")
+        if quick:
             lines += [
                 "",
-                f"Last run: samples {rec.get('samples')}, baseline samples "
-                f"{details.get('baseline_samples')}, per-round ratios "
-                f"{details.get('ratio_per_round')} (median "
-                f"{details.get('ratio_median_of_rounds')}); home latency "
-                f"{details.get('home_latency_ms')} ms.",
+                f"Last `--quick` run ({quick['date']}, `{quick['commit'][:12]}`): "
+                f"{_fmt(quick['value'], quick['unit'])}, ratio {_fmt(quick['ratio'])}; "
+                "smoke figures, not stored as the value.",
             ]
         if rec.get("last_failure"):
-            lines += ["", f"Last failure: `{rec['last_failure']['error'][:500]}`"]
+            failure = rec["last_failure"]
+            lines += [
+                "",
+                f"Last failure ({failure['date']}, `{failure['commit'][:12]}`): "
+                f"`{failure['error'][:500]}`",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -266,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
                 records[key] = crash_record(key, rec, error, run_info)
             print(f"{name}: CRASHED after {time.monotonic() - started:.1f} s", file=sys.stderr)
             continue
+        merge(records, name, results, quick=args.quick, run_info=run_info)
         for result in results:
-            records[result.name] = record(result, module=name, quick=args.quick, run_info=run_info)
             verdict = "meets" if result.meets_target else "MISSES"
             ratio = f", ratio {result.ratio:.4f}" if result.ratio is not None else ""
             print(

@@ -40,6 +40,8 @@ ES_TMP="$SERVICES_DIR/es-tmp"
 ES_CLUSTER=consult
 ES_USER=elasticsearch
 ES_PLUGIN=consult-analysis
+# Sources of that plugin, next to this script (see install_es_plugin).
+ES_PLUGIN_SRC="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/es-test-plugin"
 
 PG_WAIT=60        # seconds
 REDIS_WAIT=30
@@ -196,287 +198,49 @@ install_es() {
 
 # The integ-test-zip distribution ships only the modules x-pack-core,
 # x-pack-security, transport-netty4 and apm: no analysis-common (asciifolding,
-# ngram/edge_ngram as used by Wagtail's search backend, html_strip,
-# whitespace/keyword tokenizers, ...) and no rest-root
-# (GET / and HEAD /, used by elasticsearch-py's info() and ping()). Neither
-# module is published to Maven Central, so we compile a small plugin against
-# the distribution's own jars that provides those pieces from Lucene.
-plugin_source() {
-  cat <<'JAVA'
-package consult.es;
+# ngram/edge_ngram, html_strip, whitespace/keyword tokenizers, ...) and no
+# rest-root (GET / and HEAD /). Neither is published to Maven Central, so we
+# compile a small plugin from scripts/es-test-plugin/ (see its README.md)
+# against the distribution's own jars.
 
-import java.io.Reader;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.IntPredicate;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.charfilter.HTMLStripCharFilter;
-import org.apache.lucene.analysis.core.KeywordTokenizer;
-import org.apache.lucene.analysis.core.WhitespaceTokenizer;
-import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
-import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
-import org.apache.lucene.analysis.ngram.EdgeNGramTokenizer;
-import org.apache.lucene.analysis.ngram.NGramTokenFilter;
-import org.apache.lucene.analysis.ngram.NGramTokenizer;
-import org.elasticsearch.Build;
-import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.cluster.ClusterName;
-import org.elasticsearch.cluster.metadata.IndexNameExpressionResolver;
-import org.elasticsearch.cluster.node.DiscoveryNodes;
-import org.elasticsearch.cluster.service.ClusterService;
-import org.elasticsearch.common.io.stream.NamedWriteableRegistry;
-import org.elasticsearch.common.settings.ClusterSettings;
-import org.elasticsearch.common.settings.IndexScopedSettings;
-import org.elasticsearch.common.settings.Settings;
-import org.elasticsearch.common.settings.SettingsFilter;
-import org.elasticsearch.features.NodeFeature;
-import org.elasticsearch.index.analysis.CharFilterFactory;
-import org.elasticsearch.index.analysis.NormalizingTokenFilterFactory;
-import org.elasticsearch.index.analysis.PreConfiguredCharFilter;
-import org.elasticsearch.index.analysis.PreConfiguredTokenFilter;
-import org.elasticsearch.index.analysis.PreConfiguredTokenizer;
-import org.elasticsearch.index.analysis.TokenFilterFactory;
-import org.elasticsearch.index.analysis.TokenizerFactory;
-import org.elasticsearch.indices.analysis.AnalysisModule.AnalysisProvider;
-import org.elasticsearch.node.Node;
-import org.elasticsearch.plugins.ActionPlugin;
-import org.elasticsearch.plugins.AnalysisPlugin;
-import org.elasticsearch.plugins.Plugin;
-import org.elasticsearch.rest.BaseRestHandler;
-import org.elasticsearch.rest.RestController;
-import org.elasticsearch.rest.RestHandler;
-import org.elasticsearch.rest.RestRequest;
-import org.elasticsearch.rest.RestResponse;
-import org.elasticsearch.rest.RestStatus;
-import org.elasticsearch.xcontent.XContentBuilder;
-
-/** Stand-ins for the parts of analysis-common and rest-root the tests use. */
-public class ConsultPlugin extends Plugin implements AnalysisPlugin, ActionPlugin {
-    private volatile ClusterService clusterService;
-
-    @Override
-    public Collection<?> createComponents(PluginServices services) {
-        clusterService = services.clusterService();
-        return List.of();
-    }
-
-    static final class AsciiFolding implements NormalizingTokenFilterFactory {
-        private final String name;
-        private final boolean preserveOriginal;
-
-        AsciiFolding(String name, boolean preserveOriginal) {
-            this.name = name;
-            this.preserveOriginal = preserveOriginal;
-        }
-
-        @Override public String name() { return name; }
-        @Override public TokenStream create(TokenStream ts) { return new ASCIIFoldingFilter(ts, preserveOriginal); }
-        // normalizers and synonym parsing need exactly one token per input token
-        @Override public TokenStream normalize(TokenStream ts) { return new ASCIIFoldingFilter(ts, false); }
-        @Override public TokenFilterFactory getSynonymFilter() { return new AsciiFolding(name, false); }
-    }
-
-    /** ngram / edge_ngram token filters (index.max_ngram_diff is not enforced). */
-    static final class NGramFilter implements TokenFilterFactory {
-        private final String name;
-        private final boolean edge;
-        private final int minGram, maxGram;
-        private final boolean preserveOriginal;
-
-        NGramFilter(String name, Settings s, boolean edge) {
-            this.name = name;
-            this.edge = edge;
-            this.minGram = s.getAsInt("min_gram", 1);
-            this.maxGram = s.getAsInt("max_gram", 2);
-            this.preserveOriginal = s.getAsBoolean("preserve_original", false);
-        }
-
-        @Override public String name() { return name; }
-
-        @Override
-        public TokenStream create(TokenStream ts) {
-            return edge ? new EdgeNGramTokenFilter(ts, minGram, maxGram, preserveOriginal)
-                        : new NGramTokenFilter(ts, minGram, maxGram, preserveOriginal);
-        }
-    }
-
-    /** token_chars / custom_token_chars of the ngram tokenizers; null means every character. */
-    static IntPredicate tokenChars(List<String> classes, String custom) {
-        if (classes.isEmpty()) return null;
-        final Set<String> set = new HashSet<>(classes);
-        return c -> {
-            if (set.contains("letter") && Character.isLetter(c)) return true;
-            if (set.contains("digit") && Character.isDigit(c)) return true;
-            if (set.contains("whitespace") && Character.isWhitespace(c)) return true;
-            if (set.contains("custom") && custom.indexOf(c) >= 0) return true;
-            switch (Character.getType(c)) {
-                case Character.CONNECTOR_PUNCTUATION: case Character.DASH_PUNCTUATION:
-                case Character.START_PUNCTUATION: case Character.END_PUNCTUATION:
-                case Character.INITIAL_QUOTE_PUNCTUATION: case Character.FINAL_QUOTE_PUNCTUATION:
-                case Character.OTHER_PUNCTUATION:
-                    return set.contains("punctuation");
-                case Character.MATH_SYMBOL: case Character.CURRENCY_SYMBOL:
-                case Character.MODIFIER_SYMBOL: case Character.OTHER_SYMBOL:
-                    return set.contains("symbol");
-                default:
-                    return false;
-            }
-        };
-    }
-
-    static TokenizerFactory ngramTokenizer(String name, Settings s, boolean edge) {
-        final int min = s.getAsInt("min_gram", 1), max = s.getAsInt("max_gram", 2);
-        final IntPredicate tc = tokenChars(s.getAsList("token_chars"), s.get("custom_token_chars", ""));
-        return TokenizerFactory.newFactory(name, () -> {
-            if (tc == null) return edge ? new EdgeNGramTokenizer(min, max) : new NGramTokenizer(min, max);
-            if (edge) {
-                return new EdgeNGramTokenizer(min, max) {
-                    @Override protected boolean isTokenChar(int c) { return tc.test(c); }
-                };
-            }
-            return new NGramTokenizer(min, max) {
-                @Override protected boolean isTokenChar(int c) { return tc.test(c); }
-            };
-        });
-    }
-
-    static final class HtmlStrip implements CharFilterFactory {
-        private final String name;
-        private final Set<String> escapedTags;
-
-        HtmlStrip(String name, Settings s) {
-            this.name = name;
-            Set<String> tags = new HashSet<>(s.getAsList("escaped_tags"));
-            this.escapedTags = tags.isEmpty() ? null : tags;
-        }
-
-        @Override public String name() { return name; }
-        @Override public Reader create(Reader r) { return new HTMLStripCharFilter(r, escapedTags); }
-    }
-
-    @Override
-    public Map<String, AnalysisProvider<TokenFilterFactory>> getTokenFilters() {
-        return Map.of(
-            "asciifolding", (is, env, name, s) -> new AsciiFolding(name, s.getAsBoolean("preserve_original", false)),
-            "edge_ngram", (is, env, name, s) -> new NGramFilter(name, s, true),
-            "ngram", (is, env, name, s) -> new NGramFilter(name, s, false));
-    }
-
-    @Override
-    public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
-        return Map.of(
-            "edge_ngram", (is, env, name, s) -> ngramTokenizer(name, s, true),
-            "ngram", (is, env, name, s) -> ngramTokenizer(name, s, false));
-    }
-
-    @Override
-    public Map<String, AnalysisProvider<CharFilterFactory>> getCharFilters() {
-        return Map.of("html_strip", (is, env, name, s) -> new HtmlStrip(name, s));
-    }
-
-    @Override
-    public List<PreConfiguredTokenFilter> getPreConfiguredTokenFilters() {
-        return List.of(
-            PreConfiguredTokenFilter.singleton("asciifolding", true, ASCIIFoldingFilter::new),
-            PreConfiguredTokenFilter.singleton("edge_ngram", false, false, ts -> new EdgeNGramTokenFilter(ts, 1, 2, false)),
-            PreConfiguredTokenFilter.singleton("ngram", false, false, ts -> new NGramTokenFilter(ts, 1, 2, false)));
-    }
-
-    @Override
-    public List<PreConfiguredCharFilter> getPreConfiguredCharFilters() {
-        return List.of(PreConfiguredCharFilter.singleton("html_strip", false, HTMLStripCharFilter::new));
-    }
-
-    @Override
-    public List<PreConfiguredTokenizer> getPreConfiguredTokenizers() {
-        return List.of(
-            PreConfiguredTokenizer.singleton("whitespace", WhitespaceTokenizer::new),
-            PreConfiguredTokenizer.singleton("keyword", KeywordTokenizer::new),
-            PreConfiguredTokenizer.singleton("edge_ngram", () -> new EdgeNGramTokenizer(1, 2)),
-            PreConfiguredTokenizer.singleton("ngram", () -> new NGramTokenizer(1, 2)));
-    }
-
-    @Override
-    public Collection<RestHandler> getRestHandlers(Settings settings, NamedWriteableRegistry namedWriteableRegistry,
-            RestController restController, ClusterSettings clusterSettings, IndexScopedSettings indexScopedSettings,
-            SettingsFilter settingsFilter, IndexNameExpressionResolver indexNameExpressionResolver,
-            Supplier<DiscoveryNodes> nodesInCluster, Predicate<NodeFeature> clusterSupportsFeature) {
-        final String nodeName = Node.NODE_NAME_SETTING.get(settings);
-        final String clusterName = ClusterName.CLUSTER_NAME_SETTING.get(settings).value();
-        return List.of(new BaseRestHandler() {
-            @Override public String getName() { return "consult_main_action"; }
-
-            @Override
-            public List<Route> routes() {
-                return List.of(new Route(RestRequest.Method.GET, "/"), new Route(RestRequest.Method.HEAD, "/"));
-            }
-
-            @Override
-            protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-                return channel -> {
-                    Build build = Build.current();
-                    ClusterService cs = clusterService;
-                    String uuid = cs == null ? "_na_" : cs.state().metadata().clusterUUID();
-                    XContentBuilder b = channel.newBuilder();
-                    b.startObject()
-                        .field("name", nodeName)
-                        .field("cluster_name", clusterName)
-                        .field("cluster_uuid", uuid)
-                        .startObject("version")
-                        .field("number", build.qualifiedVersion())
-                        .field("build_flavor", build.flavor())
-                        .field("build_type", build.type().displayName())
-                        .field("build_hash", build.hash())
-                        .field("build_date", build.date())
-                        .field("build_snapshot", build.isSnapshot())
-                        .field("lucene_version", org.apache.lucene.util.Version.LATEST.toString())
-                        .field("minimum_wire_compatibility_version", build.minWireCompatVersion())
-                        .field("minimum_index_compatibility_version", build.minIndexCompatVersion())
-                        .endObject()
-                        .field("tagline", "You Know, for Search")
-                        .endObject();
-                    channel.sendResponse(new RestResponse(RestStatus.OK, b));
-                };
-            }
-        });
-    }
-}
-JAVA
+# Checksum of everything the plugin build depends on: the ES version and the
+# plugin's sources and descriptor template (not the README).
+plugin_checksum() {
+  [[ -d "$ES_PLUGIN_SRC/src" && -f "$ES_PLUGIN_SRC/plugin-descriptor.properties" ]] \
+    || die "plugin sources not found in $ES_PLUGIN_SRC"
+  {
+    echo "es $ES_VERSION"
+    (cd "$ES_PLUGIN_SRC" && find src plugin-descriptor.properties -type f -print0 \
+      | LC_ALL=C sort -z | xargs -0 sha256sum)
+  } | sha256sum | cut -c1-16
 }
 
 install_es_plugin() {
   local dir="$ES_HOME/plugins/$ES_PLUGIN" sum
-  sum="$(plugin_source | sha256sum | cut -c1-16)"
+  sum="$(plugin_checksum)"
   if [[ -f "$dir/$ES_PLUGIN.jar" && "$(cat "$dir/.source-sha" 2>/dev/null || true)" == "$sum" ]]; then
     log "ES plugin $ES_PLUGIN already built"
     return
   fi
   local jhome; jhome="$(es_java_home)"
   [[ -x "$jhome/bin/javac" ]] || die "javac not found in $jhome (need a JDK >= 17)"
-  log "building ES plugin $ES_PLUGIN (asciifolding, ngram, edge_ngram, html_strip, whitespace/keyword tokenizers, GET /)"
+  log "building ES plugin $ES_PLUGIN from $ES_PLUGIN_SRC (asciifolding, ngram, edge_ngram, html_strip, whitespace/keyword tokenizers, GET /)"
+  local sources=()
+  mapfile -d '' -t sources < <(find "$ES_PLUGIN_SRC/src" -name '*.java' -type f -print0 | LC_ALL=C sort -z)
+  ((${#sources[@]})) || die "no .java files under $ES_PLUGIN_SRC/src"
   local build; build="$(mktemp -d)"
-  mkdir -p "$build/src/consult/es" "$build/classes"
-  plugin_source >"$build/src/consult/es/ConsultPlugin.java"
-  "$jhome/bin/javac" --release 17 -nowarn -proc:none -d "$build/classes" \
-    -cp "$ES_HOME/lib/*" "$build/src/consult/es/ConsultPlugin.java" \
-    || die "compiling the $ES_PLUGIN plugin against Elasticsearch $ES_VERSION failed"
+  mkdir -p "$build/classes"
+  "$jhome/bin/javac" --release 17 -nowarn -proc:none -encoding UTF-8 -d "$build/classes" \
+    -cp "$ES_HOME/lib/*" "${sources[@]}" \
+    || { rm -rf "$build"; die "compiling the $ES_PLUGIN plugin against Elasticsearch $ES_VERSION failed"; }
+  sed -e '/^[[:space:]]*#/d' -e "s/@ES_VERSION@/$ES_VERSION/g" \
+    "$ES_PLUGIN_SRC/plugin-descriptor.properties" >"$build/plugin-descriptor.properties"
+  grep -qx "name=$ES_PLUGIN" "$build/plugin-descriptor.properties" \
+    || { rm -rf "$build"; die "$ES_PLUGIN_SRC/plugin-descriptor.properties must say name=$ES_PLUGIN"; }
   rm -rf "$dir"
   mkdir -p "$dir"
   "$jhome/bin/jar" --create --file "$dir/$ES_PLUGIN.jar" -C "$build/classes" .
-  cat >"$dir/plugin-descriptor.properties" <<EOF
-description=Stand-ins for analysis-common (asciifolding, ngram, edge_ngram, html_strip, whitespace/keyword) and rest-root (GET /), for tests
-version=1.0.0
-name=$ES_PLUGIN
-classname=consult.es.ConsultPlugin
-java.version=17
-elasticsearch.version=$ES_VERSION
-EOF
+  cp "$build/plugin-descriptor.properties" "$dir/plugin-descriptor.properties"
   echo "$sum" >"$dir/.source-sha"
   rm -rf "$build"
 }

@@ -9,6 +9,7 @@ from django.urls import translate_url
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 register = template.Library()
@@ -48,7 +49,7 @@ def main_menu_items(context: template.Context) -> list[MenuItem]:
         )
         items.append(
             MenuItem(
-                title=menu_page.title,
+                title=_("Home") if menu_page.pk == root.pk else menu_page.title,
                 href=menu_page.get_url(request) or "/",
                 active=is_active,
                 current=is_current,

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Check the Debian packages the site needs (and, for "test", the browser); install them when
+# running as root, otherwise say exactly what to install.
+# Usage: scripts/system-deps.sh run|test
+set -euo pipefail
+
+purpose=${1:-run}
+missing=()
+
+need() {  # need PACKAGE TEST...
+  local package=$1
+  shift
+  if ! "$@" >/dev/null 2>&1; then
+    missing+=("$package")
+  fi
+}
+
+has_library() { ldconfig -p | grep -q "$1"; }
+has_font() { fc-list 2>/dev/null | grep -qi "$1"; }
+
+need python3.11 command -v python3.11
+need python3.11-venv python3.11 -c "import ensurepip, venv"
+need nodejs command -v node
+need npm command -v npm
+need gettext command -v msgfmt
+need libpango-1.0-0 has_library libpango-1.0.so.0
+need libpangoft2-1.0-0 has_library libpangoft2-1.0.so.0
+need libharfbuzz-subset0 has_library libharfbuzz-subset.so.0
+need fontconfig command -v fc-list
+need fonts-liberation has_font "Liberation Serif"
+if [[ $purpose == test ]]; then
+  need chromium test -x /usr/bin/chromium
+  need poppler-utils command -v pdftotext
+fi
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  exit 0
+fi
+
+cat >&2 <<MSG
+Missing system packages: ${missing[*]}
+Install them first, then run make again:
+
+    sudo apt-get install ${missing[*]}
+
+MSG
+exit 1
