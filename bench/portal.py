@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import importlib.metadata
+import json
 import os
 import secrets
 import shutil
@@ -114,12 +115,20 @@ class _Steps:
     def __init__(self, ctx: Context, workdir: Path) -> None:
         self.ctx = ctx
         self.workdir = workdir
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def kill_all(self) -> None:
+        """Kill what is still running (after an interruption or a failure elsewhere)."""
+        for proc in self.started:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
 
     def start(self, label: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
         """Run ``python ARGS`` in the project directory, its output to LABEL.log."""
         log = (self.workdir / f"{label}.log").open("wb")
         try:
-            return subprocess.Popen(
+            proc = subprocess.Popen(
                 [self.ctx.python, *args],
                 cwd=self.ctx.root,
                 env=env,
@@ -129,6 +138,8 @@ class _Steps:
             )
         finally:
             log.close()
+        self.started.append(proc)
+        return proc
 
     def wait(self, label: str, proc: subprocess.Popen[bytes], reserve_s: float) -> None:
         timeout = max(1.0, self.ctx.remaining() - reserve_s)
@@ -140,11 +151,25 @@ class _Steps:
             raise BenchmarkError(f"{label} did not finish within {timeout:.0f} s") from None
         if code != 0:
             tail = _tail(self.workdir / f"{label}.log")
-            hint = ""
-            if label == "collectstatic" and "build" in tail:
-                hint = "\nThe front-end build may be missing: run `npm run build` first."
-            raise BenchmarkError(f"{label} exited with {code}:\n{tail}{hint}")
+            raise BenchmarkError(f"{label} exited with {code}:\n{tail}")
         self.ctx.log(f"{label}: done")
+
+
+# Every page links the front-end build (npm run build, git-ignored): without it the production
+# storage has no manifest entry for it and every page is a 500 while /healthz still says 200.
+FRONT_END_BUILD = "cms/build/main.css"
+
+
+def _require_front_end_build(static_root: Path) -> None:
+    try:
+        manifest = json.loads((static_root / "staticfiles.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise BenchmarkError(f"collectstatic wrote no readable manifest: {exc}") from None
+    if FRONT_END_BUILD not in manifest.get("paths", {}):
+        raise BenchmarkError(
+            f"collectstatic found no {FRONT_END_BUILD}: the front-end build is missing "
+            "(cms/static/cms/build/); run `npm ci && npm run build` first"
+        )
 
 
 def _get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
@@ -254,9 +279,8 @@ def demo_site(
                     _save_template(db_file, template, ctx)
             steps.wait("collectstatic", static, reserve_s)
         finally:
-            if static.poll() is None:
-                static.kill()
-                static.wait()
+            steps.kill_all()
+        _require_front_end_build(static_root)
 
         def command(port: int) -> list[str]:
             return [

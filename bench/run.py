@@ -217,7 +217,12 @@ def render(records: list[dict[str, Any]]) -> str:
         if rec.get("method"):
             lines += ["", rec["method"]]
         if rec.get("note"):
-            lines += ["", f"Last figures ({rec.get('date')}, {rec.get('mode')} run): {rec['note']}"]
+            load = rec.get("load_average_1m") or {}
+            lines += [
+                "",
+                f"Last figures ({rec.get('date')}, {rec.get('mode')} run, load average "
+                f"{load.get('before')} before, {load.get('after')} after): {rec['note']}",
+            ]
         quick = rec.get("last_quick")
         if quick:
             lines += [
@@ -237,6 +242,13 @@ def render(records: list[dict[str, Any]]) -> str:
 
 
 # Main --------------------------------------------------------------------------------------
+
+
+def _load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def _terminate(signum: int, frame: object) -> NoReturn:
@@ -274,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     crashed: list[str] = []
     for name, path in selected.items():
         started = time.monotonic()
+        load_before = _load_average()
         try:
             module = load(name, path)
             budget = float(
@@ -305,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
                 records[key] = crash_record(key, rec, error, run_info)
             print(f"{name}: CRASHED after {time.monotonic() - started:.1f} s", file=sys.stderr)
             continue
-        merge(records, name, results, quick=args.quick, run_info=run_info)
+        loadavg = {"load_average_1m": {"before": load_before, "after": _load_average()}}
+        merge(records, name, results, quick=args.quick, run_info=run_info | loadavg)
         for result in results:
             verdict = "meets" if result.meets_target else "MISSES"
             ratio = f", ratio {result.ratio:.4f}" if result.ratio is not None else ""

@@ -128,7 +128,12 @@ class PortalSettings(ClusterableModel, BaseSiteSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("portal_name"), FieldPanel("agency_name"), FieldPanel("parent_agency_name"), FieldPanel("logo")],
+            [
+                FieldPanel("portal_name"),
+                FieldPanel("agency_name"),
+                FieldPanel("parent_agency_name"),
+                FieldPanel("logo"),
+            ],
             heading=_("Identity"),
         ),
         MultiFieldPanel(
@@ -146,7 +151,12 @@ class FooterLink(Orderable):
     settings = ParentalKey(PortalSettings, on_delete=models.CASCADE, related_name="footer_links")
     title = models.CharField(_("title"), max_length=100)
     page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("page"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     url = models.URLField(_("external address"), blank=True)
 

@@ -11,4 +11,6 @@ from .health import run_checks
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     ok, checks = run_checks()
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )

@@ -15,7 +15,10 @@ class DraftingBody(models.Model):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     drafters = models.OneToOneField(
-        Group, verbose_name=_("drafters group"), on_delete=models.PROTECT, related_name="drafting_body"
+        Group,
+        verbose_name=_("drafters group"),
+        on_delete=models.PROTECT,
+        related_name="drafting_body",
     )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("telephone"), max_length=50, blank=True)

@@ -7,7 +7,9 @@ from .models import DraftingBody
 
 
 @transaction.atomic
-def drafting_body_ensure(*, slug: str, name: str, short_name: str = "", email: str = "") -> DraftingBody:
+def drafting_body_ensure(
+    *, slug: str, name: str, short_name: str = "", email: str = ""
+) -> DraftingBody:
     """Create the drafting body with its drafters group, or update it in place (idempotent)."""
     group, _ = Group.objects.get_or_create(name=f"Drafters: {short_name or name}")
     group.permissions.add(

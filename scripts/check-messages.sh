@@ -5,9 +5,10 @@ set -euo pipefail
 python=${PYTHON:-.venv/bin/python}
 catalogue=locale/vi/LC_MESSAGES/django.po
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"; git checkout --quiet -- "$catalogue" 2>/dev/null || true' EXIT
-
 cp "$catalogue" "$scratch/before.po"
+# makemessages rewrites the catalogue in place; put the developer's copy back whatever happens.
+trap 'cp "$scratch/before.po" "$catalogue"; rm -rf "$scratch"' EXIT
+
 "$python" manage.py makemessages -l vi --no-location --no-obsolete \
   --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench -v 0
 if ! diff -q -I '^"POT-Creation-Date' "$scratch/before.po" "$catalogue" >/dev/null; then

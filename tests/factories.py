@@ -11,6 +11,8 @@ DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user whose e-mail address is verified, as allauth requires before a first comment."""
+
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -20,13 +22,20 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.SelfAttribute("email")
     first_name = "Lan"
     last_name = "Nguyễn Thị"
-    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+    password = factory.django.Password(DEFAULT_PASSWORD)
+    email_address = factory.RelatedFactory(
+        "tests.factories.EmailAddressFactory", factory_related_name="user"
+    )
 
-    @factory.post_generation
-    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        self.save()
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory, email_address=None)
+    email = factory.SelfAttribute("user.email")
+    verified = True
+    primary = True
 
 
 class GroupFactory(factory.django.DjangoModelFactory):

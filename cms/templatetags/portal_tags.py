@@ -45,7 +45,9 @@ def main_menu_items(context: template.Context) -> list[MenuItem]:
     for menu_page in pages:
         is_current = current is not None and current.pk == menu_page.pk
         is_active = is_current or (
-            current is not None and menu_page.pk != root.pk and current.path.startswith(menu_page.path)
+            current is not None
+            and menu_page.pk != root.pk
+            and current.path.startswith(menu_page.path)
         )
         items.append(
             MenuItem(
@@ -98,7 +100,7 @@ def govuk_widget(field: BoundField) -> SafeString:
         described_by.append(f"{field.auto_id}-hint")
     if field.errors:
         described_by.append(f"{field.auto_id}-error")
-    attrs = {"class": css_class}
+    attrs: dict[str, str | bool] = {"class": css_class}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)

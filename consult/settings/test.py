@@ -12,8 +12,8 @@ SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-SEARCH_ENGINE["INDEX_PREFIX"] = env.str("SEARCH_INDEX_PREFIX", default="consult-test")  # noqa: F405
+SEARCH_ENGINE["INDEX_PREFIX"] = env.str("SEARCH_INDEX_PREFIX", default="consult-test")
 ACCOUNT_RATE_LIMITS = False
-STORAGES["staticfiles"] = {  # noqa: F405
+STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }

@@ -8,6 +8,7 @@ violation.
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,13 +29,13 @@ window.addEventListener("load", () => {
   window.__axeDone = false;
   axe.run(document, { resultTypes: ["violations"] }).then((result) => {
     const blocking = result.violations
-      .filter((v) => %s.includes(v.impact))
+      .filter((v) => BLOCKING_IMPACTS.includes(v.impact))
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
                      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
     return window.__axeReport(location.href, blocking);
   }).finally(() => { window.__axeDone = true; });
 });
-""" % json.dumps(BLOCKING_IMPACTS)
+""".replace("BLOCKING_IMPACTS", json.dumps(BLOCKING_IMPACTS))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -102,7 +103,7 @@ def axe_audit() -> AxeAudit:
 
 
 @pytest.fixture
-def page(page: Page, axe_audit: AxeAudit) -> Page:
+def page(page: Page, axe_audit: AxeAudit) -> Iterator[Page]:
     """Playwright's page, with every document it loads audited by axe-core."""
     page.expose_binding("__axeReport", lambda _source, url, found: axe_audit.record(url, found))
     page.add_init_script(script=AXE_SOURCE.read_text(encoding="utf-8") + AUDIT_ON_LOAD)
@@ -117,7 +118,7 @@ def page(page: Page, axe_audit: AxeAudit) -> Page:
 
 
 def restore_wagtail_roots() -> None:
-    """Re-create what Wagtail's migrations put in an empty database: locale, page and collection roots.
+    """Re-create what Wagtail's migrations put in an empty database: locale, page, collection roots.
 
     Transactional tests end with a flush, which keeps content types and permissions (post_migrate
     re-creates them) but drops this data. Django's serialized_rollback cannot restore it here:

@@ -1,4 +1,4 @@
-"""A citizen signs up, verifies the e-mail address from the mailbox, signs in; and resets a password."""
+"""Accounts in a real browser: sign up, verify from the mailbox, sign in, reset a password."""
 
 import re
 

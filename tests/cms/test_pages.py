@@ -45,14 +45,18 @@ def test_landmarks_and_navigation(client, demo_site):
 
     for landmark in ("<header", "<main", "<footer", "<nav"):
         assert landmark in html
-    menu = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S).group(0)
+    found = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S)
+    assert found is not None
+    menu = found.group(0)
     assert "Giới thiệu" in menu and "Tin tức – Thông báo" in menu and "Liên hệ" in menu
     assert 'aria-current="page"' in menu  # the home page marks itself current
 
 
 def test_footer_shows_the_agency_contact(client, demo_site):
     portal_settings_update(
-        site=Site.objects.get(is_default_site=True), phone="0236 3 999 999", email="lienhe@example.vn"
+        site=Site.objects.get(is_default_site=True),
+        phone="0236 3 999 999",
+        email="lienhe@example.vn",
     )
 
     footer = client.get("/").content.decode().split("<footer", 1)[1]
@@ -67,7 +71,11 @@ def test_news_index_lists_newest_first_and_paginates(client, demo_site):
     news_index = NewsIndexPage.objects.get()
     for day in range(1, 13):
         news_index.add_child(
-            instance=NewsPage(title=f"Thông báo số {day}", slug=f"thong-bao-{day}", date=datetime.date(2026, 1, day))
+            instance=NewsPage(
+                title=f"Thông báo số {day}",
+                slug=f"thong-bao-{day}",
+                date=datetime.date(2026, 1, day),
+            )
         )
 
     first = client.get(news_index.url).content.decode()

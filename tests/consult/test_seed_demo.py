@@ -65,7 +65,9 @@ def test_demo_roles_are_groups(demo_site):
     citizen = user_model.objects.get(email="citizen@example.com")
 
     first_body, second_body = DraftingBody.objects.order_by("slug")
-    assert drafter.groups.get() == second_body.drafters or drafter.groups.get() == first_body.drafters
+    assert (
+        drafter.groups.get() == second_body.drafters or drafter.groups.get() == first_body.drafters
+    )
     assert drafter.groups.get() != other_drafter.groups.get()
     assert editor.has_perm("wagtailadmin.access_admin")
     assert not citizen.has_perm("wagtailadmin.access_admin")

@@ -39,7 +39,10 @@ def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
 
 def test_production_passes_the_deploy_check_without_warnings():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         SECRET_KEY=REAL_KEY,
         ALLOWED_HOSTS="gopy.example.vn",
     )
@@ -92,7 +95,11 @@ def test_embedded_defaults_need_no_service():
     clean["DJANGO_SETTINGS_MODULE"] = "consult.settings.dev"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", probe],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 0, result.stderr

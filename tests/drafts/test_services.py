@@ -20,8 +20,8 @@ def test_drafting_body_ensure_creates_the_body_and_its_group_once():
 
 
 def test_drafters_are_members_of_their_body_group():
-    body = DraftingBodyFactory()
-    drafter = UserFactory()
+    body = DraftingBodyFactory.create()
+    drafter = UserFactory.create()
     drafter.groups.add(body.drafters)
 
     assert list(DraftingBody.objects.filter(drafters__user=drafter)) == [body]

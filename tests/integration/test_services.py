@@ -54,7 +54,8 @@ def test_rq_worker_on_redis_runs_an_enqueued_task(settings):
     queue_name = f"test-{uuid.uuid4().hex[:8]}"
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue_name]}},
-        RQ_QUEUES={queue_name: {"URL": redis_url}},
+        # django-tasks-rq looks results up through the "default" queue's connection.
+        RQ_QUEUES={"default": {"URL": redis_url}, queue_name: {"URL": redis_url}},
     ):
         try:
             result = add_and_describe.using(queue_name=queue_name).enqueue(20, 6)
@@ -67,7 +68,7 @@ def test_rq_worker_on_redis_runs_an_enqueued_task(settings):
             assert result.status == TaskResultStatus.SUCCESSFUL
             assert result.return_value == "20 + 6 = 26"
         finally:
-                django_rq.get_queue(queue_name).empty()
+            django_rq.get_queue(queue_name).empty()
 
 
 def test_elasticsearch_folds_vietnamese_diacritics():
@@ -81,18 +82,18 @@ def test_elasticsearch_folds_vietnamese_diacritics():
         index=index,
         settings={
             "analysis": {
+                "filter": {"folding": {"type": "asciifolding", "preserve_original": True}},
                 "analyzer": {
-                    "vi_folded": {
-                        "tokenizer": "standard",
-                        "filter": ["lowercase", {"type": "asciifolding", "preserve_original": True}],
-                    }
-                }
+                    "vi_folded": {"tokenizer": "standard", "filter": ["lowercase", "folding"]}
+                },
             }
         },
         mappings={"properties": {"body": {"type": "text", "analyzer": "vi_folded"}}},
     )
     try:
-        client.index(index=index, document={"body": "Giải phóng mặt bằng, thu hồi đất"}, refresh=True)
+        client.index(
+            index=index, document={"body": "Giải phóng mặt bằng, thu hồi đất"}, refresh=True
+        )
 
         hits = client.search(index=index, query={"match": {"body": "giai phong mat bang"}})
 

@@ -21,4 +21,3 @@ def test_database_worker_runs_an_enqueued_task():
         result.refresh()
         assert result.status == TaskResultStatus.SUCCESSFUL
         assert result.return_value == "2 + 3 = 5"
-    
