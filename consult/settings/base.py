@@ -233,7 +233,9 @@ WAGTAILADMIN_BASE_URL = BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx", "xml"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_PASSWORD_RESET_ENABLED = False  # staff reset through allauth like everyone else
+# Staff sign in through allauth like everyone else (rate limits, MFA, e-ID), not Wagtail's form.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Logging: everything to stderr, the process manager collects it.
 LOGGING = {

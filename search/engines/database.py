@@ -10,9 +10,7 @@ class DatabaseEngine(SearchEngine):
 
     def health(self) -> EngineHealth:
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-                cursor.fetchone()
+            connection.ensure_connection()
         except DatabaseError as exc:
             return EngineHealth(ok=False, engine=self.name, detail=str(exc))
         return EngineHealth(ok=True, engine=self.name, detail=connection.vendor)
