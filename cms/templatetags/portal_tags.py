@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
+from cms.models import FooterLink, PortalSettings
+
 register = template.Library()
 
 
@@ -76,6 +78,12 @@ def language_links(context: template.Context) -> list[LanguageLink]:
         )
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def footer_links(portal: PortalSettings) -> list[FooterLink]:
+    """The footer links in order, with their pages, in one query."""
+    return list(portal.footer_links.select_related("page").order_by("sort_order"))
 
 
 WIDGET_CLASSES = {

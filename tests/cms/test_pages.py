@@ -104,3 +104,21 @@ def test_portal_settings_reject_a_bad_email(demo_site):
         portal_settings_update(site=site, email="not an address")
 
     assert PortalSettings.for_site(site).email == "stttt@example.com"
+
+
+def test_missing_page_answers_404_in_the_portal_design(client, demo_site):
+    response = client.get("/khong-co-trang-nay/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Không tìm thấy trang" in html
+    assert 'class="govuk-skip-link"' in html
+
+
+def test_server_error_page_renders_without_a_request():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+
+    assert "hệ thống đang gặp sự cố" in html
+    assert 'lang="vi"' in html
