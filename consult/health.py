@@ -1,5 +1,10 @@
-"""Liveness of the parts the site depends on: database, search engine, task backend."""
+"""Liveness of the parts the site depends on: database, search engine, task backend.
 
+/healthz is public: a failure is reported by its exception class only; the message, which may name
+internal hosts, goes to the log.
+"""
+
+import logging
 from dataclasses import asdict, dataclass
 
 import django_rq
@@ -11,6 +16,8 @@ from django_tasks_rq.backend import RQBackend
 from redis.exceptions import RedisError
 
 from search.engines import get_search_engine
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +33,8 @@ def check_database() -> Check:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        return Check(ok=False, backend=connection.vendor, detail=str(exc))
+        logger.warning("Health check: database unreachable: %s", exc)
+        return Check(ok=False, backend=connection.vendor, detail=type(exc).__name__)
     return Check(ok=True, backend=connection.vendor)
 
 
@@ -47,7 +55,8 @@ def check_tasks() -> Check:
             queued = DBTaskResult.objects.ready().count()
             return Check(ok=True, backend=name, detail=f"{queued} queued")
     except (RedisError, DatabaseError) as exc:
-        return Check(ok=False, backend=name, detail=str(exc))
+        logger.warning("Health check: task backend %s unreachable: %s", name, exc)
+        return Check(ok=False, backend=name, detail=type(exc).__name__)
     # In-process backends (immediate, dummy) have nothing that can be down.
     return Check(ok=True, backend=name)
 

@@ -1,11 +1,15 @@
 """The Elasticsearch 8 engine, through elasticsearch-dsl."""
 
+import logging
+
 from elasticsearch import Elasticsearch
 from elasticsearch import TransportError as ElasticsearchTransportError
 from elasticsearch.exceptions import ApiError
 from elasticsearch_dsl import connections
 
 from .base import EngineHealth, SearchEngine
+
+logger = logging.getLogger(__name__)
 
 
 class ElasticsearchEngine(SearchEngine):
@@ -28,6 +32,7 @@ class ElasticsearchEngine(SearchEngine):
         try:
             health = self.client.cluster.health(timeout=f"{int(self.timeout)}s")
         except (ElasticsearchTransportError, ApiError) as exc:
-            return EngineHealth(ok=False, engine=self.name, detail=str(exc))
+            logger.warning("Elasticsearch unreachable at %s: %s", self.url, exc)
+            return EngineHealth(ok=False, engine=self.name, detail=type(exc).__name__)
         status = health["status"]
         return EngineHealth(ok=status in {"green", "yellow"}, engine=self.name, detail=status)
