@@ -26,7 +26,7 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.StandardPage", "cms.NewsIndexPage"]
+    # Any section may sit below the home page (apps such as drafts add their own index pages).
 
     class Meta:
         verbose_name = _("home page")

@@ -5,17 +5,20 @@ Idempotent: running it again updates what it made and creates nothing twice.
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from cms.models import FooterLink, HomePage, NewsIndexPage, NewsPage, PortalSettings, StandardPage
 from cms.services import portal_editors_group_ensure, portal_settings_update, site_home_ensure
-from drafts.models import DraftingBody
-from drafts.services import drafting_body_ensure
+from drafts.importers import parse_upload
+from drafts.models import DocumentType, DraftIndexPage, DraftingBody, DraftPage, PolicyArea
+from drafts.services import draft_create, draft_version_create, drafting_body_ensure
 from feedback.services import moderators_group_ensure
 
 PORTAL_NAME = "Cổng lấy ý kiến dự thảo văn bản"
@@ -131,6 +134,51 @@ def _seed_settings(home: HomePage) -> PortalSettings:
     return portal
 
 
+DEMO_TEXTS = Path(__file__).resolve().parent.parent / "drafts" / "demo"
+DEMO_DRAFT_SLUG = "quy-dinh-chuyen-doi-so"
+
+
+def _seed_drafts(home: HomePage, body: DraftingBody) -> DraftIndexPage:
+    index = _child(
+        home,
+        DraftIndexPage,
+        "lay-y-kien-du-thao",
+        title="Lấy ý kiến dự thảo văn bản",
+        show_in_menus=True,
+        intro="Các dự thảo văn bản quy phạm pháp luật đang và đã lấy ý kiến nhân dân.",
+    )
+    area, _ = PolicyArea.objects.get_or_create(slug="chuyen-doi-so", defaults={"name": "Chuyển đổi số"})
+    if DraftPage.objects.filter(slug=DEMO_DRAFT_SLUG).exists():
+        return index
+    first, second = (
+        DEMO_TEXTS / f"{DEMO_DRAFT_SLUG}-lan-{number}.txt" for number in (1, 2)
+    )
+    now = timezone.now()
+    draft = draft_create(
+        index=index,
+        parsed=parse_upload(first.name, first.read_bytes()),
+        document_type=DocumentType.objects.get(code="quyet-dinh-ubnd-tinh"),
+        drafting_body=body,
+        opens_at=now - datetime.timedelta(days=10),
+        closes_at=now + datetime.timedelta(days=20),
+        slug=DEMO_DRAFT_SLUG,
+        summary="<p>Dự thảo quy định việc chuyển đổi số trong cơ quan nhà nước của thành phố: hạ tầng, dữ liệu, dịch vụ công trực tuyến.</p>",
+        source_name=first.name,
+        source_data=first.read_bytes(),
+    )
+    draft.policy_areas.add(area)
+    draft.save_revision().publish()
+    draft_version_create(
+        draft=draft,
+        parsed=parse_upload(second.name, second.read_bytes()),
+        change_note="Tiếp thu ý kiến góp ý đợt 1: bổ sung điều về chữ ký số, dữ liệu mở.",
+        source_name=second.name,
+        source_data=second.read_bytes(),
+    )
+    draft.save_revision().publish()
+    return index
+
+
 def _seed_user(demo: DemoUser, groups: list[Group]) -> AbstractUser:
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=demo.email, defaults={"email": demo.email})
@@ -164,6 +212,7 @@ def seed_demo() -> dict[str, int]:
             email="stnmt@example.com",
         ),
     ]
+    _seed_drafts(home, bodies[0])
     role_groups = {
         "citizen": [],
         "drafter": [bodies[0].drafters],

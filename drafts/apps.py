@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class DraftsConfig(AppConfig):
     name = "drafts"
     verbose_name = _("Drafts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -1,9 +1,24 @@
-"""Writes on drafting bodies."""
+"""Writes on drafts: drafting bodies, imported versions and their provision trees, publication."""
 
-from django.contrib.auth.models import Group, Permission
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from wagtail.models import Page
 
-from .models import DraftingBody
+from .importers.structure import ParsedDocument, ParsedProvision, document_from_dict
+from .models import (
+    DocumentType,
+    DraftImport,
+    DraftingBody,
+    DraftPage,
+    DraftVersion,
+    Provision,
+)
 
 
 @transaction.atomic
@@ -20,3 +35,191 @@ def drafting_body_ensure(
         defaults={"name": name, "short_name": short_name, "email": email, "drafters": group},
     )
     return body
+
+
+def _flatten(
+    provisions: Iterable[ParsedProvision], depth: int = 0
+) -> Iterable[tuple[int, ParsedProvision, ParsedProvision | None]]:
+    """(depth, provision, parent) in document order."""
+    for provision in provisions:
+        yield depth, provision, None
+        for child_depth, child, parent in _flatten(provision.children, depth + 1):
+            yield child_depth, child, parent or provision
+
+
+@transaction.atomic
+def draft_version_create(
+    *,
+    draft: DraftPage,
+    parsed: ParsedDocument,
+    change_note: str = "",
+    source_name: str = "",
+    source_data: bytes | None = None,
+    user: AbstractBaseUser | None = None,
+) -> DraftVersion:
+    """Save a parsed text as the draft's next version (unpublished), with its provision tree."""
+    last = draft.versions.select_for_update().aggregate(last=Max("number"))["last"] or 0
+    version = DraftVersion.objects.create(
+        draft=draft,
+        number=last + 1,
+        change_note=change_note,
+        document_type_label=parsed.document_type,
+        number_label=parsed.number,
+        title_label=parsed.title,
+        issuer=parsed.issuer,
+        place_and_date=parsed.place_and_date,
+        draft_label=parsed.draft_label,
+        legal_bases=parsed.legal_bases,
+        preamble=parsed.preamble,
+        closing=parsed.closing,
+        annexes=parsed.annexes,
+        import_warnings=parsed.warnings,
+        created_by=user,
+    )
+    if source_data is not None:
+        version.source_file.save(source_name or "source", ContentFile(source_data), save=True)
+    _provisions_create(version=version, parsed=parsed)
+    return version
+
+
+def _provisions_create(*, version: DraftVersion, parsed: ParsedDocument) -> None:
+    # Parents are saved before their children (document order), so each child can point at its
+    # parent's primary key; rows go in batches per depth to keep this to a few queries.
+    rows = list(_flatten(parsed.provisions))
+    saved: dict[int, Provision] = {}
+    for depth in range(max((row[0] for row in rows), default=-1) + 1):
+        batch = []
+        for order, (row_depth, provision, parent) in enumerate(rows):
+            if row_depth != depth:
+                continue
+            batch.append(
+                (
+                    id(provision),
+                    Provision(
+                        version=version,
+                        parent=saved[id(parent)] if parent is not None else None,
+                        kind=str(provision.kind),
+                        num=provision.num,
+                        eid=provision.eid,
+                        heading=provision.heading,
+                        text=provision.text,
+                        order=order,
+                        depth=depth,
+                    ),
+                )
+            )
+        created = Provision.objects.bulk_create([row for _, row in batch], batch_size=500)
+        saved.update(zip((key for key, _ in batch), created, strict=True))
+
+
+def draft_version_publish(*, version: DraftVersion, at: datetime | None = None) -> DraftVersion:
+    """Make the version public (now, or at a scheduled moment); earlier versions stay readable."""
+    version.published_at = at or timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
+
+
+def draft_versions_publish_pending(*, draft: DraftPage) -> int:
+    """Publish the versions imported since the page was last published.
+
+    Called whenever the draft page is published (by an editor, a workflow or Wagtail's scheduled
+    publishing), so a new version goes public together with the page revision that announces it.
+    """
+    return draft.versions.filter(published_at__isnull=True).update(published_at=timezone.now())
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    index: Page,
+    parsed: ParsedDocument,
+    document_type: DocumentType,
+    drafting_body: DraftingBody,
+    opens_at: datetime,
+    closes_at: datetime,
+    title: str = "",
+    slug: str = "",
+    summary: str = "",
+    short_period_reason: str = "",
+    source_name: str = "",
+    source_data: bytes | None = None,
+    user: AbstractBaseUser | None = None,
+) -> DraftPage:
+    """A new draft page (not yet live) below the index, with the parsed text as version 1."""
+    draft = DraftPage(
+        title=title or parsed.title or source_name,
+        slug=slug,
+        document_type=document_type,
+        intended_number=parsed.number,
+        drafting_body=drafting_body,
+        summary=summary,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        short_period_reason=short_period_reason,
+        live=False,
+        owner=user,
+    )
+    index.add_child(instance=draft)
+    draft.save_revision(user=user)
+    draft_version_create(
+        draft=draft, parsed=parsed, source_name=source_name, source_data=source_data, user=user
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_import_stage(
+    *,
+    user: AbstractBaseUser,
+    parsed: ParsedDocument,
+    source_name: str,
+    source_data: bytes,
+    draft: DraftPage | None = None,
+    options: dict | None = None,
+) -> DraftImport:
+    """Keep an upload and its parse for review; nothing is published or created yet."""
+    staged = DraftImport(
+        created_by=user,
+        draft=draft,
+        source_name=source_name,
+        parsed=parsed.to_dict(),
+        options=options or {},
+    )
+    staged.source_file.save(source_name, ContentFile(source_data), save=False)
+    staged.save()
+    return staged
+
+
+@transaction.atomic
+def draft_import_confirm(*, staged: DraftImport, index: Page) -> DraftPage:
+    """Turn a reviewed upload into a draft (not live) or the draft's next version (unpublished)."""
+    parsed = document_from_dict(staged.parsed)
+    with staged.source_file.open("rb") as source:
+        source_data = source.read()
+    if staged.draft is not None:
+        draft = staged.draft
+        draft_version_create(
+            draft=draft,
+            parsed=parsed,
+            change_note=staged.options.get("change_note", ""),
+            source_name=staged.source_name,
+            source_data=source_data,
+            user=staged.created_by,
+        )
+    else:
+        options = staged.options
+        draft = draft_create(
+            index=index,
+            parsed=parsed,
+            document_type=DocumentType.objects.get(pk=options["document_type"]),
+            drafting_body=DraftingBody.objects.get(pk=options["drafting_body"]),
+            opens_at=datetime.fromisoformat(options["opens_at"]),
+            closes_at=datetime.fromisoformat(options["closes_at"]),
+            short_period_reason=options.get("short_period_reason", ""),
+            source_name=staged.source_name,
+            source_data=source_data,
+            user=staged.created_by,
+        )
+    staged.source_file.delete(save=False)
+    staged.delete()
+    return draft

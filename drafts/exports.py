@@ -1,0 +1,43 @@
+"""Exports of a published version: Akoma Ntoso XML, .docx and PDF."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from .models import DraftVersion
+from .selectors import provision_tree, version_to_parsed
+
+EXPORT_FORMATS = {
+    "xml": "application/akn+xml",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def version_export(
+    *, version: DraftVersion, fmt: str, request: HttpRequest | None = None
+) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the version in the format."""
+    filename = f"{slugify(version.draft.slug)}-du-thao-{version.number}.{fmt}"
+    if fmt == "xml":
+        from .importers.akn import akn_export
+
+        return akn_export(version_to_parsed(version=version)), EXPORT_FORMATS[fmt], filename
+    if fmt == "docx":
+        from .importers.docx import docx_export
+
+        return docx_export(version_to_parsed(version=version)), EXPORT_FORMATS[fmt], filename
+    if fmt == "pdf":
+        return _pdf(version, request), EXPORT_FORMATS[fmt], filename
+    raise ValueError(f"Unknown export format {fmt!r}")
+
+
+def _pdf(version: DraftVersion, request: HttpRequest | None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "pdf/draft_version.html",
+        {"version": version, "draft": version.draft, "tree": provision_tree(version=version)},
+    )
+    base_url = request.build_absolute_uri("/") if request else None
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant="pdf/ua-1")

@@ -1,0 +1,86 @@
+"""`manage.py parse_draft PATH`: print the structure the importer finds in a draft; no database."""
+
+import json
+from argparse import ArgumentParser
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from drafts.importers.structure import DraftImportError, ParsedDocument, ParsedProvision
+from drafts.importers.text import parse_text
+
+
+class Command(BaseCommand):
+    help = "Parse a draft legal text (.txt, .docx, .xml) and print its structure as JSON or text."
+    requires_system_checks: list[str] = []  # reads a file and prints; nothing to check
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("path", type=Path, help="the draft's file")
+        parser.add_argument(
+            "--format",
+            choices=("json", "text"),
+            default="json",
+            help="json: the whole parsed document; text: an outline and the warnings",
+        )
+
+    def handle(self, *args: Any, path: Path, format: str, **options: Any) -> None:
+        try:
+            document = parse_path(path)
+        except DraftImportError as error:
+            raise CommandError(str(error)) from error
+        if format == "json":
+            self.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write("\n".join(outline(document)))
+
+
+def parse_path(path: Path) -> ParsedDocument:
+    """Parse with the importers' dispatcher; without it, read a .txt directly."""
+    from drafts import importers
+
+    parse_file: Callable[[Path], ParsedDocument] | None = getattr(importers, "parse_file", None)
+    if parse_file is not None:
+        return parse_file(path)
+    parse_upload = getattr(importers, "parse_upload", None)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DraftImportError(
+            _("The file %(name)s cannot be read: %(reason)s")
+            % {"name": path.name, "reason": error.strerror or error}
+        ) from error
+    if parse_upload is not None:
+        return parse_upload(path.name, data)
+    if path.suffix.lower() != ".txt":
+        raise DraftImportError(_("Only .txt files can be parsed for now."))
+    try:
+        return parse_text(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise DraftImportError(_("The file is not a text file in UTF-8.")) from error
+
+
+def outline(document: ParsedDocument) -> list[str]:
+    """The document's header, its provisions indented by depth (kind num heading), warnings."""
+    lines = [
+        f"{document.document_type} {document.number}".strip(),
+        document.title,
+        "",
+    ]
+    lines.extend(_provision_lines(document.provisions, depth=0))
+    if document.annexes:
+        lines.extend(["", _("%(count)d annex(es)") % {"count": len(document.annexes)}])
+    lines.extend(["", _("Warnings:") if document.warnings else _("No warnings.")])
+    lines.extend(f"- {warning}" for warning in document.warnings)
+    return lines
+
+
+def _provision_lines(provisions: list[ParsedProvision], depth: int) -> list[str]:
+    lines = []
+    for provision in provisions:
+        label = f"{'  ' * depth}{provision.kind} {provision.num}"
+        lines.append(f"{label} {provision.heading}".rstrip())
+        lines.extend(_provision_lines(provision.children, depth + 1))
+    return lines
