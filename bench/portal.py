@@ -22,9 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,9 @@ class DemoSite:
     workdir: Path
     static_root: Path
     stack: dict[str, Any]
+    # The environment of the set-up commands (migrate, seed_demo): the site's database with the
+    # development settings. Not shown: DATABASE_URL may hold a password.
+    setup_env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -321,7 +324,7 @@ def demo_site(
             "database_made": database,
             "static_compressed": compress_static,
         }
-        yield DemoSite(HOST, port, workdir, static_root, stack)
+        yield DemoSite(HOST, port, workdir, static_root, stack, setup_env)
     finally:
         if gunicorn is not None:
             _stop(gunicorn, ctx)
@@ -355,3 +358,36 @@ def _wait_healthy(
     raise BenchmarkError(
         f"/healthz did not answer 200 in time ({last}):\n" + _tail(workdir / "gunicorn.log")
     )
+
+
+def run_in_site(
+    ctx: Context, site: DemoSite, label: str, code: str, *args: str, reserve_s: float = 10.0
+) -> str:
+    """Run ``python -c CODE ARGS`` in the project on the served site's database, as seed_demo is
+    run (development settings), while gunicorn serves it; return what it printed on stdout.
+
+    Its stderr goes to LABEL.log in the site's work directory; it may take the budget less
+    ``reserve_s``; a failure or an overrun is a BenchmarkError with the log's tail.
+    """
+    if not site.setup_env:
+        raise BenchmarkError("the site has no set-up environment")
+    timeout = max(1.0, ctx.remaining() - reserve_s)
+    log_path = site.workdir / f"{label}.log"
+    with log_path.open("wb") as log:
+        try:
+            done = subprocess.run(
+                [ctx.python, "-c", code, *args],
+                cwd=ctx.root,
+                env=dict(site.setup_env),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise BenchmarkError(f"{label} did not finish within {timeout:.0f} s") from None
+    if done.returncode != 0:
+        raise BenchmarkError(f"{label} exited with {done.returncode}:\n{_tail(log_path)}")
+    ctx.log(f"{label}: done")
+    return done.stdout.decode("utf-8", errors="replace")

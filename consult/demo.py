@@ -18,7 +18,12 @@ from cms.models import FooterLink, HomePage, NewsIndexPage, NewsPage, PortalSett
 from cms.services import portal_editors_group_ensure, portal_settings_update, site_home_ensure
 from drafts.importers import parse_upload
 from drafts.models import DocumentType, DraftIndexPage, DraftingBody, DraftPage, PolicyArea
-from drafts.services import draft_create, draft_version_create, drafting_body_ensure
+from drafts.services import (
+    draft_create,
+    draft_publication_workflow_ensure,
+    draft_version_create,
+    drafting_body_ensure,
+)
 from feedback.services import moderators_group_ensure
 
 PORTAL_NAME = "Cổng lấy ý kiến dự thảo văn bản"
@@ -212,12 +217,14 @@ def seed_demo() -> dict[str, int]:
             email="stnmt@example.com",
         ),
     ]
-    _seed_drafts(home, bodies[0])
+    draft_index = _seed_drafts(home, bodies[0])
+    editors = portal_editors_group_ensure(home=home)
+    draft_publication_workflow_ensure(index=draft_index, approvers=editors)
     role_groups = {
         "citizen": [],
         "drafter": [bodies[0].drafters],
         "drafter2": [bodies[1].drafters],
-        "editor": [portal_editors_group_ensure(home=home)],
+        "editor": [editors],
         "moderator": [moderators_group_ensure()],
         "admin": [],
     }

@@ -47,7 +47,10 @@ class DraftImportForm(SourceFileMixin):
 
     def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["drafting_body"].queryset = drafting_bodies_for(user=user)  # type: ignore[attr-defined]
+        bodies = drafting_bodies_for(user=user)
+        self.fields["drafting_body"].queryset = bodies  # type: ignore[attr-defined]
+        if len(bodies) == 1:  # a drafter's own body: nothing to choose
+            self.fields["drafting_body"].initial = bodies[0]
 
     def clean(self):  # type: ignore[no-untyped-def]
         cleaned = super().clean()

@@ -8,7 +8,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from .importers.structure import ParsedDocument, ParsedProvision, document_from_dict
 from .models import (
@@ -223,3 +230,29 @@ def draft_import_confirm(*, staged: DraftImport, index: Page) -> DraftPage:
     staged.source_file.delete(save=False)
     staged.delete()
     return draft
+
+
+DRAFTER_PAGE_PERMISSIONS = ["add_page", "change_page"]
+
+
+@transaction.atomic
+def draft_publication_workflow_ensure(*, index: Page, approvers: Group) -> Workflow:
+    """Drafters add and edit drafts below the index and submit them; the approvers publish.
+
+    A Wagtail workflow with one group-approval task, assigned to the draft index page.
+    """
+    for body in DraftingBody.objects.select_related("drafters"):
+        for codename in DRAFTER_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=body.drafters,
+                page=index,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    task, _ = GroupApprovalTask.objects.get_or_create(name="Biên tập viên duyệt và xuất bản")
+    task.groups.add(approvers)
+    workflow, _ = Workflow.objects.get_or_create(name="Duyệt dự thảo văn bản")
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    return workflow

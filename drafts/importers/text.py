@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from django.utils.translation import gettext
@@ -60,7 +60,7 @@ _TRANSLATION = {
 _WHITESPACE = re.compile(r"\s+")
 _RULE_LINE = re.compile(r"^[-_=*~–—\s]{3,}$")
 # Markdown left by an HTML-to-text conversion: "**Điều 1.** Phạm vi", "## Chương I".
-_MARKDOWN = re.compile(r"\*\*|^#{1,6} ")
+_MARKDOWN = re.compile(r"\*\*|^\s*#{1,6} ")
 
 
 def clean_line(text: str) -> str:
@@ -70,7 +70,8 @@ def clean_line(text: str) -> str:
 
 
 def parse_text(text: str) -> ParsedDocument:
-    """Parse a plain text: one paragraph per line, blank lines ignored."""
+    """Parse a plain text: one paragraph per line (any line ending), blank lines ignored."""
+    text = unicodedata.normalize("NFC", text.removeprefix("\ufeff"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return parse_lines(SourceLine(line) for line in text.splitlines())
 
@@ -82,12 +83,8 @@ def parse_lines(lines: Iterable[SourceLine]) -> ParsedDocument:
         text = clean_line(line.text)
         if not text or _RULE_LINE.match(text):
             continue  # decoration under the issuer and the motto, not text
-        cleaned.append(line if text == line.text else _with_text(line, text))
+        cleaned.append(line if text == line.text else replace(line, text=text))
     return _Parser(cleaned).parse()
-
-
-def _with_text(line: SourceLine, text: str) -> SourceLine:
-    return SourceLine(text, line.bold, line.heading_level, line.centered, line.in_table)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,7 +93,7 @@ def _with_text(line: SourceLine, text: str) -> SourceLine:
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 # Letters of points (điểm): the Vietnamese alphabet without the letters Vietnamese lacks.
-POINT_LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+POINT_LETTERS = tuple("abcdđeghiklmnopqrstuvxy")
 _POINT_INDEX = {letter: index for index, letter in enumerate(POINT_LETTERS)}
 _VIETNAMESE_DIGITS = {
     "một": 1,
@@ -271,7 +268,9 @@ def match_clause(text: str, previous: Key | None) -> Label | None:
     if found:
         suffix = found["suffix"]
         number = int(found["num"])
-        return Label(Kind.CLAUSE, f"{number}{suffix}", (number, _insert_rank(suffix)), found["rest"])
+        return Label(
+            Kind.CLAUSE, f"{number}{suffix}", (number, _insert_rank(suffix)), found["rest"]
+        )
     found = _CLAUSE_LOOSE.match(text)
     if found and found["rest"][0].isupper():
         number = int(found["num"])
@@ -313,6 +312,7 @@ _MOTTO = re.compile(
     r"^(?i:cộng h(?:òa|oà) xã hội chủ nghĩa việt nam|độc lập\s*[-–]\s*tự do\s*[-–]\s*hạnh phúc)"
     r"\s*[-–—_]*\s*"
 )
+_REPUBLIC = re.compile(r"^(?i:cộng h(?:òa|oà))")
 _TYPE_NAMES = (  # longest first: "THÔNG TƯ LIÊN TỊCH" before "THÔNG TƯ"
     "NGHỊ QUYẾT LIÊN TỊCH",
     "THÔNG TƯ LIÊN TỊCH",
@@ -360,10 +360,15 @@ _DRAFT_LABEL_REST = re.compile(
     r"tám|chín|mười|cuối|cuối cùng)?\s*(?:(?:,\s*)?ngày\s*[\d/.\-]+)?\s*$"
 )
 _TRAILING_DRAFT_LABEL = re.compile(r"^(?P<before>.*\S)\s*(?P<label>\((?i:dự thảo)[^()]*\))$")
-_LEADING_DRAFT_LABEL = re.compile(
-    rf"^(?P<label>DỰ THẢO(?: LẦN \S+)?|Dự thảo(?: lần \S+)?)\s+(?P<after>(?:{'|'.join(_TYPE_NAMES)})\b.*)$"
+_LEADING_DRAFT_LABEL = re.compile(  # "DỰ THẢO NGHỊ ĐỊNH"
+    r"^(?P<label>DỰ THẢO(?: LẦN \S+)?|Dự thảo(?: lần \S+)?)\s+"
+    rf"(?P<after>(?:{'|'.join(_TYPE_NAMES)})\b.*)$"
 )
 _LEGAL_BASIS = re.compile(r"^(?i:căn cứ)\b")
+# Where the number starts inside a merged table cell: "BỘ TÀI CHÍNH Số: 80/2021/TT-BTC".
+_CELL_NUMBER = re.compile(r"(?<=\S)\s+(?=(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh) )?[Ss]ố\s*:)")
+_DATE_AFTER_PLACE = re.compile(r",\s*(?i:ngày)\b")
+_RULE = re.compile(r"\s*[-=*]{3,}\s*")  # not "___": blanks to fill in ("ngày ___ tháng")
 # Lines of the preamble that end the title: bases, reasons, the enacting authority and sentence.
 _TITLE_STOP = re.compile(
     r"^(?:(?:Căn cứ|Xét|Theo đề nghị|Trên cơ sở|Thực hiện|Thi hành|Để|Nhằm|Lời nói đầu|LỜI NÓI "
@@ -394,29 +399,35 @@ _SIGNER_TITLE = re.compile(
     r"VIỆN TRƯỞNG|THỐNG ĐỐC|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG|"
     r"TRƯỞNG BAN|TỔNG THƯ KÝ|BÍ THƯ|CHÁNH THANH TRA|TỔNG THANH TRA)\b"
 )
-_SIGNED_MARK = re.compile(r"^(?:\((?i:đã ký|ký tên|ký, ghi rõ họ tên|chữ ký)[^()]*\)|(?i:đã ký)\.?)$")
+_SIGNED_MARK = re.compile(
+    r"^(?:\((?i:đã ký|ký tên|ký, ghi rõ họ tên|chữ ký)[^()]*\)|(?i:đã ký)\.?)$"
+)
 _ANNEX = re.compile(
     r"^(?:PHỤ LỤC|(?P<titlecase>Phụ lục))(?:\s+(?i:số)\s*|\s+)?(?P<num>[IVXLC]+|\d{1,3}[a-zA-Z]?)?"
     r"(?!\w)(?P<tail>.*)$"
 )
+_ISSUED_WITH = re.compile(r"^\((?i:ban hành )?(?i:kèm theo)\b")
 _FORM = re.compile(r"^(?:(?i:mẫu|biểu mẫu|biểu)\s+(?i:số)?\s*[\dIVX]|DANH MỤC\b|BIỂU\b)")
 # Words that open an amending instruction: "2. Sửa đổi khoản 3 ...", "b) Bổ sung điểm đ ...".
 _AMENDING = re.compile(
-    r"^(?:Sửa đổi|Sửa|Bổ sung|Bãi bỏ|Thay thế|Thay|Bỏ|Hủy bỏ|Huỷ bỏ|Đính chính|Điều chỉnh|Tại|"
-    r"Khoản|Điểm|Điều|Chương|Mục|Phụ lục|Cụm từ|Các cụm từ|Tên)\b"
+    r"^(?:(?:Sửa đổi|Sửa|Bổ sung|Bãi bỏ|Thay thế|Thay|Bỏ|Hủy bỏ|Huỷ bỏ|Đính chính|Tại|Cụm từ|"
+    r"Các cụm từ)\b|(?:Điều|Khoản|Chương|Mục|Phụ lục) [\dIVXLC]|Điểm [a-zđ]\b)"
 )
 _OPENING_QUOTES = "“«„"
 _CLOSING_QUOTES = "”»"
 _QUOTES = _OPENING_QUOTES + _CLOSING_QUOTES + '"'
-_TRAILING_CLOSERS = "”»\"’)] "
+_TRAILING_CLOSERS = '”»"’)] '
 
 
 def _is_motto_line(text: str) -> bool:
-    """The national motto on a line of its own (or a table row holding it): a new document."""
+    """The national motto ("CỘNG HÒA ...", then "Độc lập - ...") on a line of its own, or a table
+    row holding it: the header of a (new) document."""
     if _is_table_row(text):
         return any(_is_motto_line(cell) for cell in _table_cells(text))
     found = _MOTTO.match(text)
-    return bool(found) and (found.end() == len(text) or bool(_MOTTO.match(text[found.end() :])))
+    if found is None or not _REPUBLIC.match(text):
+        return False
+    return found.end() == len(text) or bool(_MOTTO.match(text[found.end() :]))
 
 
 def _is_upper(text: str) -> bool:
@@ -496,9 +507,7 @@ def scan_quotes(text: str) -> tuple[int, bool]:
                 opened.pop()
             else:
                 unmatched_closes += 1
-    opens_block = bool(opened) and (
-        opened[0] == 0 or text[: opened[-1]].rstrip().endswith(":")
-    )
+    opens_block = bool(opened) and (opened[0] == 0 or text[: opened[-1]].rstrip().endswith(":"))
     return len(opened) - unmatched_closes, opens_block
 
 
@@ -520,7 +529,14 @@ class _Header:
         self.after_issuer = False  # the previous header line was (part of) the issuer
 
     def feed(self, text: str, hint: SourceLine) -> None:
-        """One header paragraph or table cell; several fields may share it in a merged cell."""
+        """One header paragraph or table cell; several fields may share a cell."""
+        if hint.in_table or _is_table_row(hint.text):
+            # A cell merges its paragraphs: "BỘ TÀI CHÍNH Số: 80/2021/TT-BTC Hà Nội, ngày ...".
+            pieces = _split_cell(text)
+            if len(pieces) > 1:
+                for piece in pieces:
+                    self.feed(piece, SourceLine(piece))
+                return
         while text:
             text = self._take(text, hint).strip(" -–—_|")
 
@@ -528,15 +544,6 @@ class _Header:
         """Record the field the text starts with; return what is left of the text."""
         document = self.document
         after_issuer, self.after_issuer = self.after_issuer, False
-        rule = re.search(r"\s*[-_=*]{3,}\s*", text)
-        if rule:  # "CHÍNH PHỦ --------" in a table cell
-            before, after = text[: rule.start()], text[rule.end() :]
-            if before:
-                self.feed(before, hint)
-            return after
-        motto = _MOTTO.match(text)
-        if motto:
-            return text[motto.end() :]
         number = _NUMBER.match(text)
         if number and not document.number:
             value = re.sub(r"\s*([/\-–])\s*", r"\1", number["value"])
@@ -546,6 +553,15 @@ class _Header:
                 self.seen_number_or_date = True
                 self.title_open = False
                 return token["rest"] if token else ""
+        rule = _RULE.search(text)
+        if rule:  # "CHÍNH PHỦ --------" in a table cell
+            before, after = text[: rule.start()], text[rule.end() :]
+            if before:
+                self.feed(before, hint)
+            return after
+        motto = _MOTTO.match(text)
+        if motto:
+            return text[motto.end() :]
         if not document.place_and_date and _PLACE_AND_DATE.match(text) and len(text) <= 120:
             document.place_and_date = text
             self.seen_number_or_date = True
@@ -574,7 +590,12 @@ class _Header:
         if _LEGAL_BASIS.match(text):
             document.legal_bases.append(text)
             return ""
-        if not document.document_type and _is_upper(text) and self._is_issuer(text, after_issuer):
+        if (
+            not document.document_type
+            and _is_upper(text)
+            and not text.endswith(":")
+            and self._is_issuer(text, after_issuer)
+        ):
             self.issuer.append(text)
             self.after_issuer = True
             return ""
@@ -633,7 +654,9 @@ class _Header:
         if _is_upper(self.title[0]):
             return _is_upper(text)
         # A title in sentence case broken over lines: what follows it is a sentence or in capitals.
-        return not _is_upper(text) and (hint.bold or (len(text) <= 200 and not _ends_sentence(text)))
+        return not _is_upper(text) and (
+            hint.bold or (len(text) <= 200 and not _ends_sentence(text))
+        )
 
     def finish(self) -> None:
         document = self.document
@@ -641,6 +664,27 @@ class _Header:
         document.title = " ".join(self.title)
         if not document.document_type:
             document.document_type = self.type_from_prefix or _type_from_number(document.number)
+
+
+def _split_cell(text: str) -> list[str]:
+    """Split a merged header cell before the number and before the place and date."""
+    pieces = [piece for piece in _CELL_NUMBER.split(text) if piece]
+    split: list[str] = []
+    for piece in pieces:
+        date = _DATE_AFTER_PLACE.search(piece)
+        words = piece[: date.start()].split(" ") if date else []
+        # The place is the capitalised words before ", ngày": "Hà Nội", "TP. Hồ Chí Minh".
+        start = len(words)
+        while start > 0 and (
+            words[start - 1][:1].isupper()
+            and (not _is_upper(words[start - 1]) or words[start - 1].endswith("."))
+        ):
+            start -= 1
+        if 0 < start < len(words):
+            split += [" ".join(words[:start]), piece[len(" ".join(words[:start])) + 1 :]]
+        else:
+            split.append(piece)
+    return split
 
 
 def _issuer_lines(lines: list[str]) -> list[str]:
@@ -651,6 +695,7 @@ def _issuer_lines(lines: list[str]) -> list[str]:
         if not _is_upper(line) or _SIGNER_TITLE.match(line) or _SIGNATURE_PREFIX.match(line):
             break
         start -= 1
+    # "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NINH": the issuer starts with the name of a body.
     while start < len(lines) and not _ISSUER_WORDS.match(lines[start]):
         start += 1
     taken = lines[start:]
@@ -757,6 +802,7 @@ class _Parser:
         self.pending: _Pending | None = None
         self.quotation: _Quotation | None = None
         self.body_ended = False  # a line ended in "./.", the mark of the end of the text
+        self.listed_kind: Kind | None = None  # "Phần I." items listed in an article's text
         self.quote_deltas: list[int] = []
         self.signature_lines: list[bool] = []
         # Numbering, to warn on gaps and duplicates.
@@ -840,7 +886,11 @@ class _Parser:
             self._enter_closing()
             self._closing_line(line)
             return
-        if self._starts_annex(text, after_signature=False) or _is_motto_line(text):
+        if (
+            self._starts_annex(text, after_signature=False)
+            or _is_motto_line(text)
+            or self._starts_attached_regulation(index)
+        ):
             innermost = self._innermost()
             carried = _issuer_lines(self.texts.get(id(innermost), [])) if innermost else []
             self._start_annex(text, carried)
@@ -868,18 +918,20 @@ class _Parser:
         """Phần / Chương / Mục / Điều starting the line; a container named in a list announced by
         a colon ("Báo cáo gồm:" / "Phần I. Tình hình ...") is the list's item, not a container."""
         label = match_container(text)
-        if label is not None:
+        if label is not None and self.article is not None:
             innermost = self._innermost()
             previous = self.texts.get(id(innermost), [""])[-1] if innermost else ""
-            if self.article is not None and previous.endswith(":"):
+            if previous.endswith(":") or label.kind is self.listed_kind:
+                self.listed_kind = label.kind  # its siblings are items of the same list
                 return None
-            return label
-        return match_article(text)
+        return label or match_article(text)
 
     def _body_table_row(self, text: str) -> None:
         cells = _table_cells(text)
-        if any(self._starts_closing(cell) for cell in cells[:1]) or any(
-            _RECIPIENTS.match(cell) or _SIGNATURE_PREFIX.match(cell) for cell in cells
+        # The signature block as a table: "| Nơi nhận: ... | TM. CHÍNH PHỦ THỦ TƯỚNG ... |".
+        signer = len(cells) <= 2 and bool(cells) and bool(_SIGNER_TITLE.match(cells[-1]))
+        if signer or any(
+            self._starts_closing(cell) or _SIGNATURE_PREFIX.match(cell) for cell in cells
         ):
             self._enter_closing()
             self._closing_line(SourceLine(text))
@@ -896,7 +948,7 @@ class _Parser:
         text = line.text
         if (
             _is_table_row(text)
-            or text[0] in _QUOTES
+            or text[0] in _QUOTES + "-+•*"
             or match_container(text)
             or match_article(text)
             or _CLAUSE.match(text)
@@ -977,6 +1029,7 @@ class _Parser:
         self._attach(parent, provision)
         self.article, self.clause, self.point = provision, None, None
         self.clauses, self.points = _Sequence(), _Sequence(first=0)
+        self.listed_kind = None
         if not label.rest:
             self.pending = _Pending(provision)
             return
@@ -1085,9 +1138,13 @@ class _Parser:
         return (index if fallback is None else fallback) - 1, False
 
     def _ends_any_quotation(self, text: str) -> bool:
+        """The signature block or a second document: never part of a quotation."""
         if _is_table_row(text):
             return any(
-                _RECIPIENTS.match(cell) or _SIGNATURE_PREFIX.match(cell) or _MOTTO.match(cell)
+                _RECIPIENTS.match(cell)
+                or _SIGNATURE_PREFIX.match(cell)
+                or _SIGNER_TITLE.match(cell)
+                or _MOTTO.match(cell)
                 for cell in _table_cells(text)
             )
         return bool(
@@ -1161,6 +1218,14 @@ class _Parser:
         # Inside the articles a list of annexes ("Phụ lục I. Mẫu tờ khai") looks like headings:
         # there only a title in capitals makes it an annex.
         return after_signature or _is_upper(rest)
+
+    def _starts_attached_regulation(self, index: int) -> bool:
+        """ "QUY ĐỊNH" on a line of its own after the articles, then "(Ban hành kèm theo ...)":
+        the regulation a decision issues, printed after it without its own header."""
+        if self.article is None or self.lines[index].text not in _ATTACHED_TYPE_NAMES:
+            return False
+        following = (line.text for line in self.lines[index + 1 : index + 4])
+        return self.body_ended or any(_ISSUED_WITH.match(text) for text in following)
 
     def _starts_attachment(self, text: str) -> bool:
         """After the signature: a form, or a second document such as an attached regulation."""
