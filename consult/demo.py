@@ -152,12 +152,12 @@ def _seed_drafts(home: HomePage, body: DraftingBody) -> DraftIndexPage:
         show_in_menus=True,
         intro="Các dự thảo văn bản quy phạm pháp luật đang và đã lấy ý kiến nhân dân.",
     )
-    area, _ = PolicyArea.objects.get_or_create(slug="chuyen-doi-so", defaults={"name": "Chuyển đổi số"})
+    area, _ = PolicyArea.objects.get_or_create(
+        slug="chuyen-doi-so", defaults={"name": "Chuyển đổi số"}
+    )
     if DraftPage.objects.filter(slug=DEMO_DRAFT_SLUG).exists():
         return index
-    first, second = (
-        DEMO_TEXTS / f"{DEMO_DRAFT_SLUG}-lan-{number}.txt" for number in (1, 2)
-    )
+    first, second = (DEMO_TEXTS / f"{DEMO_DRAFT_SLUG}-lan-{number}.txt" for number in (1, 2))
     now = timezone.now()
     draft = draft_create(
         index=index,

@@ -1,6 +1,7 @@
 """Wagtail admin views: upload a draft text, review the parsed tree and warnings, then save."""
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -9,13 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .forms import DraftImportForm, VersionImportForm
-from .importers.structure import document_from_dict
+from .importers.structure import ParsedDocument, document_from_dict
 from .models import DraftImport, DraftIndexPage
 from .selectors import drafting_bodies_for
 from .services import draft_import_confirm, draft_import_stage
 
 
-def import_draft(request: HttpRequest) -> HttpResponse:
+class AdminRequest(HttpRequest):
+    """Wagtail admin views only run for signed-in users with admin access."""
+
+    user: User
+
+
+def import_draft(request: AdminRequest) -> HttpResponse:
     """Step 1: upload. A new draft, or with ?draft=ID the next version of one."""
     new_version = "draft" in request.GET or request.POST.get("kind") == "version"
     form_class = VersionImportForm if new_version else DraftImportForm
@@ -54,7 +61,7 @@ def import_draft(request: HttpRequest) -> HttpResponse:
     )
 
 
-def import_preview(request: HttpRequest, pk: str) -> HttpResponse:
+def import_preview(request: AdminRequest, pk: str) -> HttpResponse:
     """Step 2: the parsed tree and the warnings; saving needs an explicit confirmation."""
     staged = get_object_or_404(DraftImport, pk=pk)
     if staged.created_by_id != request.user.pk:
@@ -69,7 +76,9 @@ def import_preview(request: HttpRequest, pk: str) -> HttpResponse:
         ):
             raise PermissionDenied
         draft = draft_import_confirm(staged=staged, index=index)
-        messages.success(request, _("The draft was saved. Review it, then submit it for publication."))
+        messages.success(
+            request, _("The draft was saved. Review it, then submit it for publication.")
+        )
         return redirect(reverse("wagtailadmin_pages:edit", args=[draft.pk]))
     parsed = document_from_dict(staged.parsed)
     return TemplateResponse(
@@ -84,7 +93,7 @@ def import_preview(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _counts(parsed) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _counts(parsed: ParsedDocument) -> dict[str, int]:
     counts: dict[str, int] = {}
     for provision in parsed.walk():
         counts[str(provision.kind)] = counts.get(str(provision.kind), 0) + 1

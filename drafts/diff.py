@@ -42,7 +42,8 @@ class ProvisionChange:
     @property
     def provision(self) -> Provision:
         provision = self.new or self.old
-        assert provision is not None
+        if provision is None:  # never: a change has at least one side
+            raise ValueError("A change without a provision")
         return provision
 
 
@@ -102,7 +103,7 @@ def _pair_by_similarity(old: list[Provision], new: list[Provision]) -> dict[int,
 
 
 def compare_versions(*, old: DraftVersion, new: DraftVersion) -> list[ProvisionChange]:
-    """Every provision of both versions, in the new version's order; removed ones where they were."""
+    """Every provision of both versions in the new version's order, removed ones where they were."""
     old_provisions = list(old.provisions.order_by("order"))
     new_provisions = list(new.provisions.order_by("order"))
     old_by_eid = {provision.eid: provision for provision in old_provisions}

@@ -1,7 +1,10 @@
 """Forms of the drafts admin: upload a text for import (a new draft, or a new version)."""
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput
 
@@ -18,7 +21,7 @@ class SourceFileMixin(forms.Form):
 
     parsed: ParsedDocument
 
-    def clean_source(self):  # type: ignore[no-untyped-def]
+    def clean_source(self) -> UploadedFile:
         upload = self.cleaned_data["source"]
         if upload.size > MAX_UPLOAD_BYTES:  # checked before reading a byte of it
             raise forms.ValidationError(
@@ -42,18 +45,20 @@ class DraftImportForm(SourceFileMixin):
     opens_at = forms.DateTimeField(label=_("Consultation opens at"), widget=AdminDateTimeInput)
     closes_at = forms.DateTimeField(label=_("Consultation closes at"), widget=AdminDateTimeInput)
     short_period_reason = forms.CharField(
-        label=_("Reason for a shorter period"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason for a shorter period"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         bodies = drafting_bodies_for(user=user)
         self.fields["drafting_body"].queryset = bodies  # type: ignore[attr-defined]
         if len(bodies) == 1:  # a drafter's own body: nothing to choose
             self.fields["drafting_body"].initial = bodies[0]
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if all(cleaned.get(name) for name in ("document_type", "opens_at", "closes_at")):
             for field, message in consultation_period_errors(
                 document_type=cleaned["document_type"],
@@ -73,7 +78,7 @@ class VersionImportForm(SourceFileMixin):
         label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: object, user: AbstractBaseUser, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["draft"].queryset = DraftPage.objects.filter(  # type: ignore[attr-defined]
             drafting_body__in=drafting_bodies_for(user=user)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -92,12 +93,13 @@ def consultation_period_errors(
     *, document_type: DocumentType, opens_at: datetime, closes_at: datetime, reason: str
 ) -> dict[str, str]:
     """What is wrong with a consultation period, by field (empty when it is fine)."""
+    # The messages are rendered at once (str), in the language of the request that checks.
     if closes_at <= opens_at:
-        return {"closes_at": _("The consultation must close after it opens.")}
+        return {"closes_at": str(_("The consultation must close after it opens."))}
     days = (closes_at - opens_at).days
     if days < document_type.min_consultation_days and not reason.strip():
         return {
-            "short_period_reason": _(
+            "short_period_reason": gettext(
                 "The period is %(days)s days, shorter than the %(minimum)s days required for "
                 "this document type: record the reason."
             )
@@ -118,7 +120,7 @@ class DraftIndexPage(Page):
     class Meta:
         verbose_name = _("draft index page")
 
-    def get_context(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def get_context(self, request: HttpRequest, *args: object, **kwargs: object) -> dict:
         from .selectors import draft_list_filter
 
         context = super().get_context(request, *args, **kwargs)
@@ -127,7 +129,7 @@ class DraftIndexPage(Page):
 
 
 class DraftPage(RoutablePageMixin, Page):
-    """A draft legal document open (or to be opened) for public comment; the title is its trích yếu."""
+    """A draft legal document open (or to open) for public comment; its title is the trích yếu."""
 
     document_type = models.ForeignKey(
         DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="+"
@@ -136,9 +138,14 @@ class DraftPage(RoutablePageMixin, Page):
         _("intended number"), max_length=100, blank=True, help_text=_("For example …/2026/NQ-HĐND")
     )
     drafting_body = models.ForeignKey(
-        DraftingBody, verbose_name=_("drafting body"), on_delete=models.PROTECT, related_name="drafts"
+        DraftingBody,
+        verbose_name=_("drafting body"),
+        on_delete=models.PROTECT,
+        related_name="drafts",
     )
-    summary = RichTextField(_("summary"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    summary = RichTextField(
+        _("summary"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
     contact = models.TextField(_("contact"), blank=True)
     opens_at = models.DateTimeField(_("consultation opens at"))
     closes_at = models.DateTimeField(_("consultation closes at"))
@@ -242,7 +249,7 @@ class DraftPage(RoutablePageMixin, Page):
     def period_days(self) -> int:
         return (self.closes_at - self.opens_at).days
 
-    def status_at(self, moment) -> ConsultationStatus:  # type: ignore[no-untyped-def]
+    def status_at(self, moment: datetime) -> ConsultationStatus:
         """Derived from the period, so nothing has to run to open or close a consultation."""
         if self.synthesis_report_id:
             return ConsultationStatus.REPORTED
@@ -274,7 +281,10 @@ class AccompanyingDocument(Orderable):
     page = ParentalKey(DraftPage, on_delete=models.CASCADE, related_name="accompanying_documents")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
     document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     title = models.CharField(_("title"), max_length=255, blank=True)
 
@@ -320,7 +330,9 @@ class DraftVersion(models.Model):
     change_note = models.TextField(_("change note"), blank=True)
     source_file = models.FileField(_("source file"), upload_to="drafts/sources/%Y/", blank=True)
     # The header block as printed in the text (DESIGN.md "Structure of a Vietnamese legal text").
-    document_type_label = models.CharField(_("document type as printed"), max_length=120, blank=True)
+    document_type_label = models.CharField(
+        _("document type as printed"), max_length=120, blank=True
+    )
     number_label = models.CharField(_("number as printed"), max_length=100, blank=True)
     title_label = models.TextField(_("title as printed"), blank=True)
     issuer = models.CharField(_("issuing body"), max_length=255, blank=True)
@@ -333,8 +345,7 @@ class DraftVersion(models.Model):
     import_warnings = models.JSONField(_("import warnings"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -412,3 +423,6 @@ class DraftImport(models.Model):
     class Meta:
         verbose_name = _("draft import")
         verbose_name_plural = _("draft imports")
+
+    def __str__(self) -> str:
+        return self.source_name

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -13,8 +14,8 @@ from .importers.structure import Kind, ParsedDocument, ParsedProvision
 from .models import (
     ConsultationStatus,
     DocumentType,
-    DraftingBody,
     DraftIndexPage,
+    DraftingBody,
     DraftPage,
     DraftVersion,
     PolicyArea,
@@ -170,8 +171,10 @@ def draft_list_filter(*, index: DraftIndexPage, params: QueryDict) -> dict[str, 
     }
 
 
-def drafting_bodies_for(*, user) -> QuerySet[DraftingBody]:  # type: ignore[no-untyped-def]
+def drafting_bodies_for(*, user: User | AnonymousUser) -> QuerySet[DraftingBody]:
     """The bodies whose drafts the user may import and edit: their own, or all for editors."""
+    if not user.is_authenticated:
+        return DraftingBody.objects.none()
     if PagePermissionPolicy().user_has_permission(user, "publish"):
         return DraftingBody.objects.all()
     return DraftingBody.objects.filter(drafters__user=user)

@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -62,7 +62,7 @@ def draft_version_create(
     change_note: str = "",
     source_name: str = "",
     source_data: bytes | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> DraftVersion:
     """Save a parsed text as the draft's next version (unpublished), with its provision tree."""
     last = draft.versions.select_for_update().aggregate(last=Max("number"))["last"] or 0
@@ -150,7 +150,7 @@ def draft_create(
     short_period_reason: str = "",
     source_name: str = "",
     source_data: bytes | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> DraftPage:
     """A new draft page (not yet live) below the index, with the parsed text as version 1."""
     draft = DraftPage(
@@ -177,7 +177,7 @@ def draft_create(
 @transaction.atomic
 def draft_import_stage(
     *,
-    user: AbstractBaseUser,
+    user: User,
     parsed: ParsedDocument,
     source_name: str,
     source_data: bytes,

@@ -8,5 +8,7 @@ from .services import draft_versions_publish_pending
 
 
 @receiver(page_published, sender=DraftPage)
-def publish_pending_versions(sender: type[DraftPage], instance: DraftPage, **kwargs: object) -> None:
+def publish_pending_versions(
+    sender: type[DraftPage], instance: DraftPage, **kwargs: object
+) -> None:
     draft_versions_publish_pending(draft=instance)

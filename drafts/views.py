@@ -1,4 +1,4 @@
-"""Public views of a draft: read a version, compare two, print, export. Thin: selectors do the work."""
+"""Public views of a draft: read a version, compare two, print, export (selectors do the work)."""
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -35,7 +35,9 @@ def _reading_context(request: HttpRequest, draft: DraftPage, version: DraftVersi
 
 def draft_read(request: HttpRequest, draft: DraftPage, *, number: int | None) -> HttpResponse:
     version = _published_version(draft, number)
-    return TemplateResponse(request, "drafts/draft_page.html", _reading_context(request, draft, version))
+    return TemplateResponse(
+        request, "drafts/draft_page.html", _reading_context(request, draft, version)
+    )
 
 
 def draft_print(request: HttpRequest, draft: DraftPage, *, number: int) -> HttpResponse:

@@ -1,5 +1,6 @@
 """Wagtail admin registration for drafts: snippets, the import views, drafters' own drafts only."""
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,9 @@ def register_import_menu_item() -> MenuItem:
 
 
 @hooks.register("construct_explorer_page_queryset")
-def only_own_drafts_in_explorer(parent_page: Page, pages, request: HttpRequest):  # type: ignore[no-untyped-def]
+def only_own_drafts_in_explorer(
+    parent_page: Page, pages: QuerySet[Page], request: HttpRequest
+) -> QuerySet[Page]:
     """Drafters see the drafts of their own drafting body only."""
     bodies = drafting_bodies_for(user=request.user)
     other_drafts = DraftPage.objects.exclude(drafting_body__in=bodies).values("pk")

@@ -1,36 +1,48 @@
 """Parse the paragraphs of a Vietnamese legal text (.txt, or .docx lines) into a ParsedDocument.
 
 The text rules work on plain text alone; the .docx hints (bold, centred, heading style, table)
-only break ties. Where real texts are ambiguous the parser decides as follows:
+only break ties. Where real texts are ambiguous the parser decides as follows.
 
-- Header: everything before the first Phần / Chương / Mục / Điều. Tables (Markdown rows
-  "| a | b |" in .txt, cells in .docx) are read cell by cell; the issuer is the upper-case line(s)
-  before the number and date; the national motto and rule lines ("-----") are dropped; the
-  document type is the upper-case line "NGHỊ ĐỊNH", "LUẬT"... (or inferred from the number's
-  code); the title is the line(s) after it until the legal bases, the enacting sentence or the
-  issuer repeated. "Căn cứ ..." lines are legal bases; anything else is preamble.
-- Điều: "Điều 5. Title", "Điều 5: Title", "Điều 5 Title" (an upper-case word right after the
-  number; "Điều 5 của Luật" or "Điều 5 Luật ..." is a reference, not an article). The text on the
-  label's line is the heading unless it reads as a sentence: it ends in ". ; ! ? …" (a bold line,
-  or a short line followed by a clause, keeps it as a heading) or is longer than 300 characters;
-  then it is the article's body (the Constitution's style). A bare "Điều 5" takes the next line
-  as heading only if that line is short and has no final punctuation (":" included).
-- Khoản: "1. text", "1.text", "2a. text", "2..text"; "1 Text" without a dot only when 1 is the
-  expected next number. "1)" and "1.1." are not clauses (text). Điểm: "a)", "đ)", "a1)";
-  "a." or "a/" only when it is the expected next letter. A point directly under an article (no
-  clause) is the article's child: art_5__point_a; no clause is invented.
-- Quotations: inside an article, a line that starts with a quote mark, or a quote opened after a
-  colon, that is still open at the end of the line opens a quotation: the lines until the quote
-  closes are text of the provision that opened it, whatever labels they carry. A quotation never
-  closed ends (with a warning) before the next line that cannot be quoted text: the next article
-  or container in sequence, an amending clause/point in sequence ("2. Sửa đổi ..."), or the
-  signature block.
-- Closing: the formula "Luật này đã được ... thông qua", "Nơi nhận", "TM./KT. ...", a signer's
-  title in capitals or "(Đã ký)" after the articles starts the closing; so does any plain line
-  after a line ending in "./.". Everything after it is closing until an annex.
-- Annexes: "PHỤ LỤC ...", "Phụ lục I", or, after the closing, a form ("Mẫu số 01") or a second
-  document (national motto again, "QUY ĐỊNH" / "QUY CHẾ" ... of a decision's attached regulation)
-  starts an annex; each annex is one string.
+Header: everything before the first Phần / Chương / Mục / Điều. Table rows ("| a | b |" in a
+.txt, cells of a .docx) are read cell by cell and a cell holding several fields is split. The
+issuer is the upper-case line(s) before the number and the date; the national motto and rule
+lines ("-----") are dropped. The type is the upper-case line "NGHỊ ĐỊNH", "LUẬT"... written
+"Nghị định", "Luật", or, failing that, read from "Luật số:" or the number's code (NĐ-CP,
+QĐ-UBND...). The title is the line(s) right after the type, up to the legal bases, the enacting
+sentence or the enacting authority repeated. "Căn cứ ..." lines are legal bases; every other
+line is preamble. A blank number ("Số:   /2026/QĐ-UBND") is kept as "…/2026/QĐ-UBND".
+
+Điều: "Điều 5. Title", "Điều 5: Title", "Điều 5.- Title", "Điều 5 Title" (without separator the
+title must start with a capital and not be a reference such as "Điều 5 Luật ..."); "Điều 5 của"
+is never a label. The text after the label is the heading unless it reads as a sentence: it ends
+in . ; ! ? … (kept as heading if the line is bold, or if it is short and clauses follow) or is
+over 300 characters; it is then the article's body (the Constitution's style). A heading that
+ends in ":" ("... như sau:") is kept, colon included; only a final period is dropped. A bare
+"Điều 5" takes the next line as heading only if it is short and has no final punctuation,
+":" included.
+
+Khoản: "1. text", "1.text", "2a. text", "2..text"; "1 Text", "1- Text", "1/ Text" only when 1 is
+the number expected next. "1)" and "1.1." are text, as are numbered rows of a Word table. Điểm:
+"a)", "đ)", "a1)"; "a." or "a/" only as the letter expected next; f, j, w, z are not points. A
+point directly under an article (no clause) is the article's child, art_5__point_a; no clause is
+invented. A line that is not a label is text of the innermost open provision: after the first
+point of a clause, the point.
+
+Quotations: inside an article, a quote mark that starts a line, or follows a colon, and is still
+open at the end of the line opens a quotation; its lines, whatever labels they carry, are text of
+the provision that opened it until the quote closes. A quotation never closed ends, with a
+warning, before the first line that cannot be quoted: the next article or container in
+sequence, the next clause/point of the amending article that starts with an amending verb
+("2. Sửa đổi ..."), or the signature block.
+
+Closing: "Nơi nhận:", "TM./KT./TL. ...", a signer's title in capitals ("THỦ TƯỚNG"), "(Đã ký)",
+the formula "Luật này (đã) được Quốc hội ... thông qua" (unless it is the only text of the last
+article, as in some resolutions), or any plain line after one ending in "./." ends the articles.
+
+Annexes: "PHỤ LỤC ...", "Phụ lục I" (in capitals, or alone, while inside the articles), and after
+the signature a form ("Mẫu số 01") or a second document (the motto again; "QUY ĐỊNH" / "QUY
+CHẾ" ... with "(Ban hành kèm theo ...)") each start an annex, kept as one string: a regulation
+attached to a decision is an annex of that decision, not more of its articles.
 """
 
 from __future__ import annotations
@@ -61,12 +73,15 @@ _WHITESPACE = re.compile(r"\s+")
 _RULE_LINE = re.compile(r"^[-_=*~–—\s]{3,}$")
 # Markdown left by an HTML-to-text conversion: "**Điều 1.** Phạm vi", "## Chương I".
 _MARKDOWN = re.compile(r"\*\*|^\s*#{1,6} ")
+_EMPHASIS_LINE = re.compile(r"^\*(?=\S)(.*\S)\*$")
 
 
 def clean_line(text: str) -> str:
     """One paragraph, NFC-normalised, invisible characters dropped, runs of spaces collapsed."""
     text = unicodedata.normalize("NFC", text.translate(_TRANSLATION))
-    return _WHITESPACE.sub(" ", _MARKDOWN.sub("", text)).strip()
+    text = _WHITESPACE.sub(" ", _MARKDOWN.sub("", text)).strip()
+    emphasised = _EMPHASIS_LINE.match(text)  # "*Căn cứ Luật ...;*"
+    return emphasised[1] if emphasised else text
 
 
 def parse_text(text: str) -> ParsedDocument:
@@ -365,8 +380,18 @@ _LEADING_DRAFT_LABEL = re.compile(  # "DỰ THẢO NGHỊ ĐỊNH"
     rf"(?P<after>(?:{'|'.join(_TYPE_NAMES)})\b.*)$"
 )
 _LEGAL_BASIS = re.compile(r"^(?i:căn cứ)\b")
-# Where the number starts inside a merged table cell: "BỘ TÀI CHÍNH Số: 80/2021/TT-BTC".
-_CELL_NUMBER = re.compile(r"(?<=\S)\s+(?=(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh) )?[Ss]ố\s*:)")
+# Where the number or the motto starts inside a merged cell: "BỘ TÀI CHÍNH Số: 80/2021/TT-BTC",
+# "CHÍNH PHỦ CỘNG HÒA XÃ HỘI ..." (but not "QUỐC HỘI NƯỚC CỘNG HÒA ...", a name).
+_CELL_NUMBER = re.compile(
+    r"(?<=\S)(?<!NƯỚC)(?<!nước)(?<!Luật)(?<!LUẬT)(?<!lệnh)(?<!Lệnh)(?<!LỆNH)\s+"
+    r"(?=(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh) )?[Ss]ố\s*:"
+    r"|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Độc lập\s*[-–]\s*Tự do)"
+)
+# A header line that holds several fields side by side (a copy of a two-column table).
+_MERGED_HEADER = re.compile(
+    r"^(?:(?:Luật|Bộ luật|Pháp lệnh|Lệnh) )?[Ss]ố\s*:|(?<!NƯỚC)(?<!nước) (?:CỘNG HÒA XÃ HỘI|CỘNG "
+    r"HOÀ XÃ HỘI|Độc lập\s*[-–]\s*Tự do)"
+)
 _DATE_AFTER_PLACE = re.compile(r",\s*(?i:ngày)\b")
 _RULE = re.compile(r"\s*[-=*]{3,}\s*")  # not "___": blanks to fill in ("ngày ___ tháng")
 # Lines of the preamble that end the title: bases, reasons, the enacting authority and sentence.
@@ -381,6 +406,7 @@ _ENACTING_SENTENCE = re.compile(
     r"Nghị quyết|Thông tư|Quyết định|Pháp lệnh|Chỉ thị|Lệnh)\b"
 )
 _TITLE_CONNECTIVE = re.compile(r"(?:,|\b(?i:của|và|về|cho|tại|trong|đối với|theo|các|với|số))$")
+_NOT_ISSUER = re.compile(r"CỘNG HÒA|CỘNG HOÀ|\bKHÓA\b|\bKHOÁ\b|\bKỲ HỌP\b")
 _ISSUER_WORDS = re.compile(
     r"^(?:QUỐC HỘI|ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHÍNH PHỦ|THỦ TƯỚNG|CHỦ TỊCH|BỘ|TỔNG CỤC|CỤC|SỞ|"
     r"NGÂN HÀNG|KIỂM TOÁN|TÒA ÁN|TOÀ ÁN|VIỆN KIỂM SÁT|VĂN PHÒNG|BAN|THANH TRA|UBND|HĐND)\b"
@@ -495,7 +521,7 @@ def scan_quotes(text: str) -> tuple[int, bool]:
         if char == '"':
             before = text[index - 1] if index else " "
             after = text[index + 1] if index + 1 < len(text) else " "
-            opening = (before.isspace() or before in "([{:") and not after.isspace()
+            opening = (before.isspace() or before in "([{:") and (after.isalnum() or after in "(…")
             if not opening and (opened or not (before.isspace() and after.isspace())):
                 char = "”"
             else:
@@ -530,8 +556,9 @@ class _Header:
 
     def feed(self, text: str, hint: SourceLine) -> None:
         """One header paragraph or table cell; several fields may share a cell."""
-        if hint.in_table or _is_table_row(hint.text):
-            # A cell merges its paragraphs: "BỘ TÀI CHÍNH Số: 80/2021/TT-BTC Hà Nội, ngày ...".
+        if hint.in_table or _is_table_row(hint.text) or _MERGED_HEADER.search(text):
+            # A cell merges its paragraphs: "BỘ TÀI CHÍNH Số: 80/2021/TT-BTC Hà Nội, ngày ...";
+            # a text copied from Word puts side by side what was in two columns.
             pieces = _split_cell(text)
             if len(pieces) > 1:
                 for piece in pieces:
@@ -611,6 +638,8 @@ class _Header:
             self.type_from_prefix = _document_type_name(prefix.upper())
 
     def _is_issuer(self, text: str, after_issuer: bool) -> bool:
+        if _NOT_ISSUER.search(text):
+            return False  # "QUỐC HỘI NƯỚC CỘNG HÒA ...", "KHÓA XI, KỲ HỌP THỨ 9"
         if after_issuer or (self.issuer and not self.seen_number_or_date):
             return True  # the issuer's second line: "ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NINH"
         if not self.seen_number_or_date:
@@ -973,9 +1002,9 @@ class _Parser:
                 return True
             return False
         # A title in capitals broken over lines: "BIỆN PHÁP BẢO ĐẢM ỨNG DỤNG" / "VÀ PHÁT TRIỂN".
+        # Nothing but a container or an article can follow a title: a capitalised line that is
+        # neither continues it, even "CHỦ TỊCH ỦY BAN NHÂN DÂN" which elsewhere is a signature.
         if pending.lines < 4 and _is_upper(provision.heading) and _is_upper(text):
-            if self._starts_closing(text) or self._starts_annex(text):
-                return False
             provision.heading = _strip_period(f"{provision.heading} {text}")
             pending.lines += 1
             return True
@@ -1177,8 +1206,10 @@ class _Parser:
         if clause and _follows(self.clauses.last, clause.key):
             return not replacement or bool(_AMENDING.match(clause.rest))
         point = match_point(text, self.points.last)
-        if point and self.point is not None and _follows(self.points.last, point.key):
-            return not replacement or bool(_AMENDING.match(point.rest))
+        if point and _follows(self.points.last, point.key):
+            if not replacement:
+                return True
+            return self.point is not None and bool(_AMENDING.match(point.rest))
         return False
 
     # -- closing and annexes ----------------------------------------------------------------

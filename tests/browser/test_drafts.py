@@ -114,7 +114,13 @@ def test_import_preview_publish_read_deep_link_version_two_compare(live_demo, pa
     expect(page.locator("#art_3__para_2__point_b")).to_contain_text("Học sinh khuyết tật.")
 
     # Version 2: the drafter uploads it, the editor publishes, the citizen compares.
-    sign_in(page, base, "drafter@example.com", "demo-drafter-2026", f"/admin/drafts/import/?draft={draft.pk}")
+    sign_in(
+        page,
+        base,
+        "drafter@example.com",
+        "demo-drafter-2026",
+        f"/admin/drafts/import/?draft={draft.pk}",
+    )
     upload(page, second, change_note="Bổ sung điều về nguồn kinh phí.")
     page.get_by_role("button", name=re.compile("Save the draft|Lưu dự thảo")).click()
     sign_out(page, base)

@@ -18,7 +18,9 @@ def article(num: str, heading: str, *clauses: str, points: dict[int, list[str]] 
             ParsedProvision(Kind.POINT, letter, f"{eid}__point_{letter}", text=point)
             for letter, point in zip("abcd", (points or {}).get(index, []), strict=False)
         ]
-        children.append(ParsedProvision(Kind.CLAUSE, str(index), eid, text=text, children=point_nodes))
+        children.append(
+            ParsedProvision(Kind.CLAUSE, str(index), eid, text=text, children=point_nodes)
+        )
     return ParsedProvision(Kind.ARTICLE, num, f"art_{num}", heading=heading, children=children)
 
 
@@ -37,7 +39,9 @@ def parsed_document(*articles: ParsedProvision) -> ParsedDocument:
                 heading="QUY ĐỊNH CHUNG",
                 children=list(articles)
                 or [
-                    article("1", "Phạm vi điều chỉnh", "Quy định này áp dụng cho cơ quan nhà nước."),
+                    article(
+                        "1", "Phạm vi điều chỉnh", "Quy định này áp dụng cho cơ quan nhà nước."
+                    ),
                     article(
                         "2",
                         "Dữ liệu mở",

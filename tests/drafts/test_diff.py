@@ -20,7 +20,9 @@ def test_word_diff_marks_inserted_and_deleted_words():
         ("delete", "tập trung."),
         ("insert", "thống nhất."),
     ]
-    assert "".join(s.text for s in segments if s.op != "insert") == "Dữ liệu được quản lý tập trung."
+    assert (
+        "".join(s.text for s in segments if s.op != "insert") == "Dữ liệu được quản lý tập trung."
+    )
 
 
 def test_changed_added_and_removed_provisions(open_draft):

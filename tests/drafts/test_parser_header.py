@@ -102,9 +102,10 @@ def test_draft_resolution_of_a_provincial_council():
 
 
 def test_header_as_markdown_table_rows():
+    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------"
     document = parse(
         f"""
-        | ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc --------------- |
+        | ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI ------- | {motto} |
         |---|---|
         | Số: 20/2023/QĐ-UBND | Hà Nội, ngày 12 tháng 4 năm 2023 |
         QUYẾT ĐỊNH
@@ -173,7 +174,9 @@ def test_number_variants(line, number):
 
 
 def test_number_and_date_in_one_merged_cell():
-    document = parse(f"| BỘ TÀI CHÍNH Số: 80/2021/TT-BTC Hà Nội, ngày 29 tháng 9 năm 2021 |\n{BODY}")
+    document = parse(
+        f"| BỘ TÀI CHÍNH Số: 80/2021/TT-BTC Hà Nội, ngày 29 tháng 9 năm 2021 |\n{BODY}"
+    )
     assert (document.issuer, document.number, document.place_and_date) == (
         "BỘ TÀI CHÍNH",
         "80/2021/TT-BTC",
@@ -365,3 +368,63 @@ def test_header_lines_never_get_lost():
         "Một dòng lạ không thuộc trường nào.",
         "1. Một dòng đánh số trước điều đầu tiên.",
     ]
+
+
+def test_header_copied_from_word_with_both_columns_on_one_line():
+    document = parse(
+        f"""
+        CHÍNH PHỦ CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        -------- Độc lập - Tự do - Hạnh phúc
+        Số: 48/2013/NĐ-CP Hà Nội, ngày 14 tháng 5 năm 2013
+        NGHỊ ĐỊNH
+        SỬA ĐỔI MỘT SỐ ĐIỀU
+        {BODY}
+        """
+    )
+    assert (document.issuer, document.number, document.place_and_date, document.title) == (
+        "CHÍNH PHỦ",
+        "48/2013/NĐ-CP",
+        "Hà Nội, ngày 14 tháng 5 năm 2013",
+        "SỬA ĐỔI MỘT SỐ ĐIỀU",
+    )
+    assert document.preamble == ""
+
+
+def test_markdown_emphasis_left_by_a_conversion_is_ignored():
+    document = parse(
+        """
+        # CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        **Độc lập - Tự do - Hạnh phúc**
+        # CHÍNH PHỦ
+        Số: **180/2024/NĐ-CP**
+        *Hà Nội, ngày 31 tháng 12 năm 2024*
+        ## NGHỊ ĐỊNH
+        ### Quy định chính sách giảm thuế giá trị gia tăng
+        *Căn cứ Luật Tổ chức Chính phủ;*
+        ### **Điều 1.** Giảm thuế
+        Nội dung.
+        """
+    )
+    assert (document.issuer, document.number, document.place_and_date) == (
+        "CHÍNH PHỦ",
+        "180/2024/NĐ-CP",
+        "Hà Nội, ngày 31 tháng 12 năm 2024",
+    )
+    assert document.title == "Quy định chính sách giảm thuế giá trị gia tăng"
+    assert document.legal_bases == ["Căn cứ Luật Tổ chức Chính phủ;"]
+    assert document.provisions[0].heading == "Giảm thuế"
+
+
+def test_the_session_of_the_national_assembly_is_not_the_issuer():
+    document = parse(
+        f"""
+        QUỐC HỘI
+        QUỐC HỘI NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+        KHÓA XV, KỲ HỌP THỨ 9
+        LUẬT
+        DỮ LIỆU
+        {BODY}
+        """
+    )
+    assert document.issuer == "QUỐC HỘI"
+    assert document.title == "DỮ LIỆU"

@@ -37,6 +37,8 @@ def by_eid(document: ParsedDocument) -> dict[str, ParsedProvision]:
         ('thay cụm từ "Văn phòng Bộ” bằng "Tổ chức pháp chế" tại Khoản 2.', 0, False),
         ("«đ) Trường hợp khác.»", 0, False),
         ("“Điều 68. Bảo vệ tên miền “.vn”", 1, True),
+        ('trong dự thảo văn bản ".', -1, False),
+        ('Thay từ "A" bằng từ "B".', 0, False),
     ],
 )
 def test_scan_quotes(line, depth, opens):
@@ -86,10 +88,13 @@ def test_quoted_articles_chapters_clauses_and_points_are_text():
     ]
     assert provisions["art_1__para_2"].text.splitlines()[1:] == [
         "a) Đơn đề nghị;",
-        "b) Bản sao giấy tờ.\"",
+        'b) Bản sao giấy tờ."',
     ]
     assert provisions["art_1__para_4"].text.splitlines()[1:3] == ["“Chương III", "QUẢN LÝ NHÀ NƯỚC"]
-    assert provisions["art_1__para_5"].text == "Sửa đổi điểm a khoản 2 Điều 7 như sau:\n“a) Nội dung mới;”."
+    assert (
+        provisions["art_1__para_5"].text
+        == "Sửa đổi điểm a khoản 2 Điều 7 như sau:\n“a) Nội dung mới;”."
+    )
     assert provisions["art_2"].text == "Nghị định này có hiệu lực từ ngày ký."
 
 
@@ -209,7 +214,7 @@ def test_a_quotation_never_closed_does_not_swallow_the_signature():
         1. Sửa đổi Điều 5 như sau:
         “Điều 5. Nội dung
         Nội dung mới.
-        Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV thông qua ngày 29 tháng 6 năm 2024.
+        Luật này được Quốc hội khóa XV thông qua ngày 29 tháng 6 năm 2024.
         CHỦ TỊCH QUỐC HỘI
         Trần Thanh Mẫn
         """

@@ -155,6 +155,22 @@ def test_chapter_title_in_capitals_broken_over_two_lines_is_joined():
     assert chapter.children[0].heading == "CƠ SỞ HẠ TẦNG"
 
 
+def test_chapter_title_continued_by_a_line_that_elsewhere_would_be_a_signature():
+    document = parse(
+        """
+        Điều 1. A
+        Nội dung.
+        Chương II
+        NHIỆM VỤ, QUYỀN HẠN CỦA
+        CHỦ TỊCH ỦY BAN NHÂN DÂN
+        Điều 2. B
+        Nội dung.
+        """
+    )
+    assert document.provisions[1].heading == "NHIỆM VỤ, QUYỀN HẠN CỦA CHỦ TỊCH ỦY BAN NHÂN DÂN"
+    assert document.closing == ""
+
+
 def test_chapter_title_in_sentence_case_on_the_next_line():
     document = parse("Chương I\nNhững quy định chung\nĐiều 1. Phạm vi\nNội dung.")
     assert document.provisions[0].heading == "Những quy định chung"
@@ -253,7 +269,7 @@ def test_constitution_articles_have_no_heading():
         Chương I
         CHẾ ĐỘ CHÍNH TRỊ
         Điều 1
-        Nước Cộng hòa xã hội chủ nghĩa Việt Nam là một nước độc lập, có chủ quyền, thống nhất và toàn vẹn lãnh thổ.
+        Nước Cộng hòa xã hội chủ nghĩa Việt Nam là một nước độc lập, có chủ quyền, thống nhất.
         Điều 2
         1. Nhà nước Cộng hòa xã hội chủ nghĩa Việt Nam là nhà nước pháp quyền xã hội chủ nghĩa.
         2. Nước Cộng hòa xã hội chủ nghĩa Việt Nam do Nhân dân làm chủ.
@@ -278,7 +294,7 @@ def test_a_sentence_after_the_article_number_is_its_body():
         """
         Điều 1. Ban hành kèm theo Quyết định này Quy định về quản lý cổng thông tin điện tử.
         Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
-        Điều 3. Chánh Văn phòng và các cơ quan có liên quan chịu trách nhiệm thi hành Quyết định này./.
+        Điều 3. Chánh Văn phòng và các cơ quan chịu trách nhiệm thi hành Quyết định này./.
         """
     )
     assert [(a.heading, a.text[:20]) for a in document.provisions] == [
@@ -565,9 +581,15 @@ def test_gaps_duplicates_and_disorder_are_warned_and_eids_stay_unique():
 
 def test_inserted_articles_and_clauses_are_in_sequence():
     document = parse(
-        "Điều 1. A\n1. X.\n1a. Y.\n2. Z.\nĐiều 1a. B\nNội dung.\nĐiều 1b. C\nNội dung.\nĐiều 2. D\nE."
+        "Điều 1. A\n1. X.\n1a. Y.\n2. Z.\n"
+        "Điều 1a. B\nNội dung.\nĐiều 1b. C\nNội dung.\nĐiều 2. D\nE."
     )
-    assert [article.eid for article in document.provisions] == ["art_1", "art_1a", "art_1b", "art_2"]
+    assert [article.eid for article in document.provisions] == [
+        "art_1",
+        "art_1a",
+        "art_1b",
+        "art_2",
+    ]
     assert document.warnings == []
 
 

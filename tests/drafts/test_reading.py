@@ -53,7 +53,9 @@ def test_compare_shows_added_and_renumbered_provisions(client, demo_site):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "art_7" in html and "Văn bản điện tử trao đổi" in html  # the new article on digital signatures
+    assert (
+        "art_7" in html and "Văn bản điện tử trao đổi" in html
+    )  # the new article on digital signatures
     assert "<ins>" in html and "<del>" in html
     assert "art_8" in html  # was art_7, renumbered
 
@@ -115,7 +117,9 @@ def test_draft_index_filters_by_status_type_and_body(client, demo_site, open_dra
     index_url = open_draft.get_parent().url
 
     everything = client.get(index_url).content.decode()
-    by_body = client.get(index_url, {"drafting_body": open_draft.drafting_body.slug}).content.decode()
+    by_body = client.get(
+        index_url, {"drafting_body": open_draft.drafting_body.slug}
+    ).content.decode()
     upcoming = client.get(index_url, {"status": "upcoming"}).content.decode()
     nonsense = client.get(index_url, {"status": "<script>", "page": "x"})
 
