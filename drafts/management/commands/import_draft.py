@@ -1,4 +1,4 @@
-"""`manage.py import_draft PATH ...`: save a draft text as a new draft, or as a draft's next version."""
+"""`manage.py import_draft PATH ...`: save a text as a new draft or as a draft's next version."""
 
 import datetime
 from argparse import ArgumentParser
