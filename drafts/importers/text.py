@@ -177,17 +177,23 @@ _MENTION = re.compile(
     r"^(?:Luật|Bộ luật|Nghị định|Nghị quyết|Quyết định|Thông tư|Pháp lệnh|Hiến pháp|Lệnh|"
     r"Chỉ thị|Chương|Mục|Phần|Khoản|Điểm|Điều|Phụ lục)\b"
 )
-_ARTICLE = re.compile(r"^(?i:điều)\s*(?P<num>\d{1,4})(?P<suffix>[a-zA-ZđĐ]?)(?!\w)(?P<tail>.*)$")
+# A consolidated text (văn bản hợp nhất) puts its footnote marks right after a number: "Điều 5[3].".
+_FOOTNOTE = r"(?:\[\d{1,3}\])?"
+_ARTICLE = re.compile(
+    rf"^(?i:điều)\s*(?P<num>\d{{1,4}})(?P<suffix>[a-zA-ZđĐ]?)(?!\w){_FOOTNOTE}(?P<tail>.*)$"
+)
 _CONTAINER = re.compile(
-    r"^(?P<word>(?i:chương|tiểu mục|mục))\s+(?P<num>[IVXLC]+|\d{1,3})(?P<suffix>[a-z]?)(?!\w)"
-    r"(?P<tail>.*)$"
+    r"^(?P<word>(?i:chương|tiểu mục|mục))\s+(?P<num>[IVXLC]+|\d{1,3})(?P<suffix>[a-z]?)"
+    rf"(?!\w){_FOOTNOTE}(?P<tail>.*)$"
 )
 _PART = re.compile(r"^(?i:phần)\s+(?P<rest>\S.*)$")
 _PART_NUMBER = re.compile(r"^(?P<num>[IVXLC]+|\d{1,2})(?!\w)(?P<tail>.*)$")
-_CLAUSE = re.compile(r"^(?P<num>\d{1,3})(?P<suffix>[a-zđ]?)\s*\.(?!\d)\.?\s*(?P<rest>.*)$")
+_CLAUSE = re.compile(
+    rf"^(?P<num>\d{{1,3}})(?P<suffix>[a-zđ]?){_FOOTNOTE}\s*\.(?!\d)\.?\s*(?P<rest>.*)$"
+)
 # "1 Text" (dot forgotten), "1- Text", "1/ Text" (old texts): only as the number expected next.
 _CLAUSE_LOOSE = re.compile(r"^(?P<num>\d{1,3})(?: |\s*[-/] )(?P<rest>\S.*)$")
-_POINT = re.compile(r"^(?P<letter>[a-zđ])(?P<digits>\d{0,2})\)\s*(?P<rest>.*)$")
+_POINT = re.compile(rf"^(?P<letter>[a-zđ])(?P<digits>\d{{0,2}}){_FOOTNOTE}\)\s*(?P<rest>.*)$")
 _POINT_LOOSE = re.compile(r"^(?P<letter>[a-zđ])(?P<digits>\d{0,2})[./] +(?P<rest>\S.*)$")
 _CONTAINER_KINDS = {"chương": Kind.CHAPTER, "mục": Kind.SECTION, "tiểu mục": Kind.SUBSECTION}
 
@@ -348,6 +354,7 @@ _ATTACHED_TYPE_NAMES = frozenset(
     ("QUY ĐỊNH", "QUY CHẾ", "ĐIỀU LỆ", "KẾ HOẠCH", "HƯỚNG DẪN", "ĐỀ ÁN", "CHƯƠNG TRÌNH")
 )
 _TYPE_PREFIX = re.compile(rf"^(?P<type>{'|'.join(_TYPE_NAMES)})(?: (?P<title>[^:]+))?$")
+_OF_ISSUER = re.compile(r"^CỦA [^,.;]{2,60}$")
 # The code after the last "/" of a number: NĐ-CP, QH11, QĐ-UBND, TTLT-BTC-BTP...
 _TYPE_CODES = (
     ("NQLT", "Nghị quyết liên tịch"),
@@ -366,7 +373,8 @@ _NUMBER = re.compile(
     r"chỉ thị))\s+)?(?i:số)\b\s*(?P<colon>[:.])?\s*(?P<value>.*)$"
 )
 _NUMBER_TOKEN = re.compile(r"^(?P<token>[^\s,;]*(?:/|\d-[A-ZĐ])[^\s,;]*)[,;]?\s*(?P<rest>.*)$")
-_PLACE_AND_DATE = re.compile(r"^[^\W\d_][^,;:]{0,60},\s*(?i:ngày)\b")
+# "Hà Nội, ngày 14 tháng 5 năm 2013"; in old texts the date alone follows the number.
+_PLACE_AND_DATE = re.compile(r"^(?:[^\W\d_][^,;:]{0,60},\s*(?i:ngày)\b|(?i:ngày)\s+\d)")
 _DRAFT_LABEL = re.compile(
     r"^[(\[]?\s*(?i:dự thảo)(?P<rest>[^()\[\]]*)[)\]]?$",
 )
@@ -578,7 +586,7 @@ class _Header:
             if token or (number["colon"] and not value):
                 self._set_number(token["token"] if token else "", number["prefix"] or "")
                 self.seen_number_or_date = True
-                self.title_open = False
+                self.title_open = self.title_open and not self.title
                 return token["rest"] if token else ""
         rule = _RULE.search(text)
         if rule:  # "CHÍNH PHỦ --------" in a table cell
@@ -661,7 +669,10 @@ class _Header:
         if combined and combined["title"] and _is_upper(combined["type"]):
             # "LUẬT SỬA ĐỔI, BỔ SUNG ..." or a merged cell "QUYẾT ĐỊNH Về việc ...".
             self.document.document_type = _document_type_name(combined["type"])
-            self.title.append(combined["title"])
+            if _OF_ISSUER.match(combined["title"]):
+                self.preamble.append(text)  # old style "NGHỊ ĐỊNH CỦA CHÍNH PHỦ": no title yet
+            else:
+                self.title.append(combined["title"])
             self.title_open = True
             return True
         return False

@@ -428,3 +428,28 @@ def test_the_session_of_the_national_assembly_is_not_the_issuer():
     )
     assert document.issuer == "QUỐC HỘI"
     assert document.title == "DỮ LIỆU"
+
+
+def test_old_decree_header_with_the_date_after_the_number():
+    document = parse(
+        f"""
+        CHÍNH PHỦ
+        NGHỊ ĐỊNH CỦA CHÍNH PHỦ
+        Số 15-CP ngày 2-3-1993
+        Về nhiệm vụ, quyền hạn và trách nhiệm quản lý nhà nước của Bộ
+        CHÍNH PHỦ
+        Căn cứ Luật Tổ chức Chính phủ ngày 30 tháng 9 năm 1992;
+        NGHỊ ĐỊNH:
+        {BODY}
+        """
+    )
+    assert header(document) == {
+        "document_type": "Nghị định",
+        "number": "15-CP",
+        "title": "Về nhiệm vụ, quyền hạn và trách nhiệm quản lý nhà nước của Bộ",
+        "issuer": "CHÍNH PHỦ",
+        "place_and_date": "ngày 2-3-1993",
+        "draft_label": "",
+        "legal_bases": ["Căn cứ Luật Tổ chức Chính phủ ngày 30 tháng 9 năm 1992;"],
+        "preamble": "NGHỊ ĐỊNH CỦA CHÍNH PHỦ\nCHÍNH PHỦ\nNGHỊ ĐỊNH:",
+    }

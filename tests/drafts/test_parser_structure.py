@@ -257,6 +257,25 @@ def test_sentences_that_start_like_a_label_are_text(line):
     assert document.provisions[0].children[0].text.splitlines() == ["Khoản một.", line]
 
 
+def test_footnote_marks_of_a_consolidated_text_after_the_numbers():
+    document = parse(
+        """
+        Chương I[1]
+        NHIỆM VỤ
+        Điều 1[2]. Phạm vi điều chỉnh
+        1[3]. Khoản một;
+        a[4]) Điểm a.
+        """
+    )
+    assert [p.eid for p in document.walk()] == [
+        "chp_I",
+        "art_1",
+        "art_1__para_1",
+        "art_1__para_1__point_a",
+    ]
+    assert document.provisions[0].children[0].heading == "Phạm vi điều chỉnh"
+
+
 def test_article_alone_takes_a_short_next_line_as_heading():
     document = parse("Điều 12.\nPhạm vi điều chỉnh\nNghị định này quy định.")
     article = document.provisions[0]

@@ -138,3 +138,22 @@ def test_new_article_version_changes_the_export(client, open_draft):
     response = client.get(f"{open_draft.url}tai-ve/2/xml/")
 
     assert "Nội dung mới." in response.content.decode()
+
+
+def test_targeted_questions_and_accompanying_documents_are_shown(client, open_draft):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    from drafts.models import AccompanyingDocument, TargetedQuestion
+
+    memo = Document(title="Tờ trình số 12")
+    memo.file.save("to-trinh.pdf", ContentFile(b"%PDF-1.4 memo"), save=True)
+    AccompanyingDocument.objects.create(page=open_draft, document=memo, kind="cover_memo")
+    TargetedQuestion.objects.create(
+        page=open_draft, respondent_group="businesses", text="Mức phí đề xuất có phù hợp không?"
+    )
+
+    html = client.get(open_draft.url).content.decode()
+
+    assert "Tờ trình số 12" in html and memo.url in html
+    assert "Mức phí đề xuất có phù hợp không?" in html
