@@ -21,6 +21,8 @@ ends in ":" ("... như sau:") is kept, colon included; only a final period is dr
 "Điều 5" takes the next line as heading only if it is short and has no final punctuation,
 ":" included.
 
+The footnote marks of a consolidated text ("Điều 5[3].", "1[4].") are skipped after a number.
+
 Khoản: "1. text", "1.text", "2a. text", "2..text"; "1 Text", "1- Text", "1/ Text" only when 1 is
 the number expected next. "1)" and "1.1." are text, as are numbered rows of a Word table. Điểm:
 "a)", "đ)", "a1)"; "a." or "a/" only as the letter expected next; f, j, w, z are not points. A
@@ -423,8 +425,9 @@ _PASSED_FORMULA = re.compile(
     r"^(?i:hiến pháp|bộ luật|luật|pháp lệnh|nghị quyết(?: liên tịch)?)\s+(?i:này)\s+(?i:đã\s+)?"
     r"(?i:được)\b.*\b(?i:thông qua)\b"
 )
-# "Nơi nhận:" alone or followed by its list; "Nơi nhận hồ sơ: ..." is a sentence of an article.
-_RECIPIENTS = re.compile(r"^(?i:nơi nhận)\s*:\s*(?:$|[-–+•])")
+# "Nơi nhận:" alone, followed by its list or by the signature beside it ("Nơi nhận: TM. ..."
+# copied from a two-column table); "Nơi nhận hồ sơ: ..." is a sentence of an article.
+_RECIPIENTS = re.compile(r"^(?i:nơi nhận)\s*:\s*(?P<rest>.*)$")
 _SIGNATURE_PREFIX = re.compile(
     r"^(?:TM|KT|TL|TUQ|T\.M|K\.T|T\.L|T/M|K/T|T/L|Q)(?:\.\s*|\s+)(?P<rest>\S.*)$"
 )
@@ -462,6 +465,15 @@ def _is_motto_line(text: str) -> bool:
     if found is None or not _REPUBLIC.match(text):
         return False
     return found.end() == len(text) or bool(_MOTTO.match(text[found.end() :]))
+
+
+def _is_recipients(text: str) -> bool:
+    """ "Nơi nhận:", the first line of the list of recipients of a signed text."""
+    found = _RECIPIENTS.match(text)
+    if found is None:
+        return False
+    rest = found["rest"]
+    return not rest or rest[0] in "-–+•" or _is_upper(rest.split(" ")[0])
 
 
 def _is_upper(text: str) -> bool:
@@ -900,13 +912,13 @@ class _Parser:
                 return
             cells = _table_cells(text)
             for position, cell in enumerate(cells):
-                if _RECIPIENTS.match(cell):  # a text with no articles, signed
+                if _is_recipients(cell):  # a text with no articles, signed
                     self.mode = _Mode.CLOSING
                     self.closing.extend(cells[position:])
                     return
                 self.header.feed(cell, line)
             return
-        if _RECIPIENTS.match(text):
+        if _is_recipients(text):
             self.mode = _Mode.CLOSING
             self.closing.append(text)
             return
@@ -1181,14 +1193,14 @@ class _Parser:
         """The signature block or a second document: never part of a quotation."""
         if _is_table_row(text):
             return any(
-                _RECIPIENTS.match(cell)
+                _is_recipients(cell)
                 or _SIGNATURE_PREFIX.match(cell)
                 or _SIGNER_TITLE.match(cell)
                 or _MOTTO.match(cell)
                 for cell in _table_cells(text)
             )
         return bool(
-            _RECIPIENTS.match(text)
+            _is_recipients(text)
             or _PASSED_FORMULA.match(text)
             or _MOTTO.match(text)
             or self._is_signature(text)
@@ -1234,7 +1246,7 @@ class _Parser:
         return _is_upper(text) and len(text) <= 80 and bool(_SIGNER_TITLE.match(text))
 
     def _starts_closing(self, text: str) -> bool:
-        if _RECIPIENTS.match(text):
+        if _is_recipients(text):
             return True
         if self.article is None:
             return False

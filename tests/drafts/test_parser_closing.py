@@ -65,6 +65,7 @@ def test_decision_signature_and_recipients():
     "first_closing_line",
     [
         "Nơi nhận:",
+        "Nơi nhận: TM. ỦY BAN NHÂN DÂN",
         "TM. CHÍNH PHỦ",
         "T/M ỦY BAN NHÂN DÂN",
         "KT. BỘ TRƯỞNG",

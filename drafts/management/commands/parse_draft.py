@@ -26,12 +26,12 @@ class Command(BaseCommand):
             help="json: the whole parsed document; text: an outline and the warnings",
         )
 
-    def handle(self, *args: Any, path: Path, format: str, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
-            document = parse_path(path)
+            document = parse_path(options["path"])
         except DraftImportError as error:
             raise CommandError(str(error)) from error
-        if format == "json":
+        if options["format"] == "json":
             self.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(outline(document)))
