@@ -476,6 +476,16 @@ def _is_recipients(text: str) -> bool:
     return not rest or rest[0] in "-–+•" or _is_upper(rest.split(" ")[0])
 
 
+def _is_signature_start(text: str) -> bool:
+    """ "Nơi nhận:", "TM. CHÍNH PHỦ", "KT. BỘ TRƯỞNG" or "(Đã ký)"."""
+    prefix = _SIGNATURE_PREFIX.match(text)
+    return bool(
+        _is_recipients(text)
+        or (prefix and _is_upper(prefix["rest"]) and len(text) <= 120)
+        or _SIGNED_MARK.match(text)
+    )
+
+
 def _is_upper(text: str) -> bool:
     """An upper-case line: has letters and no lower-case one (digits and Roman numerals allowed)."""
     return text == text.upper() and sum(char.isalpha() for char in text) >= 2
@@ -1189,21 +1199,16 @@ class _Parser:
             index = len(self.lines)
         return (index if fallback is None else fallback) - 1, False
 
-    def _ends_any_quotation(self, text: str) -> bool:
-        """The signature block or a second document: never part of a quotation."""
+    @staticmethod
+    def _ends_any_quotation(text: str) -> bool:
+        """The signature block or a second document: never part of a quotation. (A signer's
+        title alone is not enough: "CHỦ TỊCH NƯỚC" may be the title of a quoted chapter.)"""
         if _is_table_row(text):
-            return any(
-                _is_recipients(cell)
-                or _SIGNATURE_PREFIX.match(cell)
-                or _SIGNER_TITLE.match(cell)
-                or _MOTTO.match(cell)
-                for cell in _table_cells(text)
-            )
+            cells = _table_cells(text)
+            signer = len(cells) <= 2 and bool(cells) and bool(_SIGNER_TITLE.match(cells[-1]))
+            return signer or _is_motto_line(text) or any(_is_signature_start(c) for c in cells)
         return bool(
-            _is_recipients(text)
-            or _PASSED_FORMULA.match(text)
-            or _MOTTO.match(text)
-            or self._is_signature(text)
+            _is_signature_start(text) or _is_motto_line(text) or _PASSED_FORMULA.match(text)
         )
 
     def _ends_open_quotation(self, text: str, replacement: bool) -> bool:
@@ -1237,14 +1242,6 @@ class _Parser:
 
     # -- closing and annexes ----------------------------------------------------------------
 
-    def _is_signature(self, text: str) -> bool:
-        prefix = _SIGNATURE_PREFIX.match(text)
-        if prefix:
-            return _is_upper(prefix["rest"]) and len(text) <= 120
-        if _SIGNED_MARK.match(text):
-            return True
-        return _is_upper(text) and len(text) <= 80 and bool(_SIGNER_TITLE.match(text))
-
     def _starts_closing(self, text: str) -> bool:
         if _is_recipients(text):
             return True
@@ -1253,7 +1250,10 @@ class _Parser:
         if _PASSED_FORMULA.match(text):
             # In a resolution the formula may be the only text of the last article.
             return not self._is_empty(self.article)
-        return self._is_signature(text)
+        # After the articles a signer's title in capitals is the signature ("THỦ TƯỚNG").
+        return _is_signature_start(text) or (
+            _is_upper(text) and len(text) <= 80 and bool(_SIGNER_TITLE.match(text))
+        )
 
     @staticmethod
     def _starts_annex(text: str, after_signature: bool = True) -> bool:

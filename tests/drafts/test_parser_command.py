@@ -8,8 +8,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-import drafts.importers
-
 DRAFT = """\
 ỦY BAN NHÂN DÂN
 THÀNH PHỐ ĐÀ NẴNG
@@ -91,14 +89,3 @@ def test_an_import_error_becomes_a_command_error(tmp_path):
         run(str(path))
     with pytest.raises(CommandError):
         run(str(tmp_path / "missing.txt"))
-
-
-def test_without_the_dispatcher_a_txt_file_is_parsed_directly(draft_file, monkeypatch):
-    monkeypatch.delattr(drafts.importers, "parse_file", raising=False)
-    monkeypatch.delattr(drafts.importers, "parse_upload", raising=False)
-    data = json.loads(run(str(draft_file)))
-    assert data["provisions"][0]["eid"] == "chp_I"
-    other = draft_file.with_suffix(".docx")
-    other.write_bytes(b"PK\x03\x04")
-    with pytest.raises(CommandError):
-        run(str(other))

@@ -250,3 +250,22 @@ def test_a_closing_quote_on_the_same_line_opens_nothing():
     )
     assert [clause.num for clause in document.provisions[0].children] == ["1", "2", "3"]
     assert document.warnings == []
+
+
+def test_a_quoted_chapter_titled_like_a_signature_stays_quoted():
+    document = parse(
+        """
+        Điều 1. Sửa đổi Hiến pháp
+        1. Sửa đổi Chương VI như sau:
+        “Chương VI
+        CHỦ TỊCH NƯỚC
+        Điều 86. Chủ tịch nước là người đứng đầu Nhà nước.”
+        2. Bãi bỏ Điều 90.
+        Điều 2. Hiệu lực
+        Nội dung.
+        """
+    )
+    assert [clause.num for clause in document.provisions[0].children] == ["1", "2"]
+    assert document.provisions[0].children[0].text.splitlines()[2] == "CHỦ TỊCH NƯỚC"
+    assert document.closing == ""
+    assert document.warnings == []

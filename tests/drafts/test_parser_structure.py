@@ -23,7 +23,7 @@ def by_eid(document: ParsedDocument) -> dict[str, ParsedProvision]:
     return {provision.eid: provision for provision in document.walk()}
 
 
-def outline(provisions: list[ParsedProvision]) -> list[tuple]:
+def outline(provisions: list[ParsedProvision]) -> list[object]:
     return [(p.eid, outline(p.children)) if p.children else p.eid for p in provisions]
 
 

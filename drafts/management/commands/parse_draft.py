@@ -2,15 +2,14 @@
 
 import json
 from argparse import ArgumentParser
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from drafts.importers import parse_file
 from drafts.importers.structure import DraftImportError, ParsedDocument, ParsedProvision
-from drafts.importers.text import parse_text
 
 
 class Command(BaseCommand):
@@ -28,38 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            document = parse_path(options["path"])
+            document = parse_file(options["path"])
         except DraftImportError as error:
             raise CommandError(str(error)) from error
         if options["format"] == "json":
             self.stdout.write(json.dumps(document.to_dict(), ensure_ascii=False, indent=2))
         else:
             self.stdout.write("\n".join(outline(document)))
-
-
-def parse_path(path: Path) -> ParsedDocument:
-    """Parse with the importers' dispatcher; without it, read a .txt directly."""
-    from drafts import importers
-
-    parse_file: Callable[[Path], ParsedDocument] | None = getattr(importers, "parse_file", None)
-    if parse_file is not None:
-        return parse_file(path)
-    parse_upload = getattr(importers, "parse_upload", None)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise DraftImportError(
-            _("The file %(name)s cannot be read: %(reason)s")
-            % {"name": path.name, "reason": error.strerror or error}
-        ) from error
-    if parse_upload is not None:
-        return parse_upload(path.name, data)
-    if path.suffix.lower() != ".txt":
-        raise DraftImportError(_("Only .txt files can be parsed for now."))
-    try:
-        return parse_text(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise DraftImportError(_("The file is not a text file in UTF-8.")) from error
 
 
 def outline(document: ParsedDocument) -> list[str]:
