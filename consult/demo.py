@@ -19,6 +19,7 @@ from cms.services import portal_editors_group_ensure, portal_settings_update, si
 from drafts.importers import parse_upload
 from drafts.models import DocumentType, DraftIndexPage, DraftingBody, DraftPage, PolicyArea
 from drafts.services import (
+    document_types_ensure,
     draft_create,
     draft_publication_workflow_ensure,
     draft_version_create,
@@ -144,6 +145,7 @@ DEMO_DRAFT_SLUG = "quy-dinh-chuyen-doi-so"
 
 
 def _seed_drafts(home: HomePage, body: DraftingBody) -> DraftIndexPage:
+    document_types_ensure()
     index = _child(
         home,
         DraftIndexPage,

@@ -17,6 +17,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from .defaults import DEFAULT_MIN_CONSULTATION_DAYS, DOCUMENT_TYPES
 from .importers.structure import ParsedDocument, ParsedProvision, document_from_dict
 from .models import (
     DocumentType,
@@ -256,3 +257,12 @@ def draft_publication_workflow_ensure(*, index: Page, approvers: Group) -> Workf
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     return workflow
+
+
+def document_types_ensure() -> None:
+    """The default document types, where missing (the migration creates them on a new database)."""
+    for code, name in DOCUMENT_TYPES:
+        DocumentType.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "min_consultation_days": DEFAULT_MIN_CONSULTATION_DAYS},
+        )

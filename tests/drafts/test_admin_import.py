@@ -78,7 +78,7 @@ def zip_bomb() -> bytes:
     ("name", "content", "message"),
     [
         ("bao-cao.pdf", b"%PDF-1.7 not a draft", ".docx"),
-        ("du-thao.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "password"),
+        ("du-thao.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "mật khẩu"),
         ("du-thao.docx", b"PK\x03\x04 truncated", ""),
         ("du-thao.docx", zip_bomb(), "MB"),
         ("du-thao.txt", "Lời nói đầu, không có điều nào.".encode(), "Điều"),
