@@ -68,7 +68,7 @@ def upload(page: Page, path, **fields: str) -> None:
             locator.select_option(label=value)
         else:
             locator.fill(value)
-    page.get_by_role("button", name=re.compile("Upload and review|Tải lên và xem lại")).click()
+    page.get_by_role("button", name=re.compile("Upload and review|Tải lên và rà soát")).click()
 
 
 def test_import_preview_publish_read_deep_link_version_two_compare(live_demo, page: Page, tmp_path):
