@@ -70,3 +70,13 @@ def test_a_renumbered_article_is_matched_by_its_text(open_draft):
     assert by_eid["art_3__para_2__point_b"].old.eid == "art_2__para_2__point_b"
     assert not any(c.change == Change.REMOVED for c in changes)
     assert [c.provision.eid for c in changes][:3] == ["chp_I", "art_1", "art_1__para_1"]
+
+
+def test_provisions_are_named_as_people_cite_them():
+    from django.utils import translation
+
+    from drafts.templatetags.drafts_tags import eid_label
+
+    with translation.override("vi"):
+        assert eid_label("art_5__para_2__point_dd") == "Điều 5, khoản 2, điểm đ"
+        assert eid_label("chp_II__sec_1") == "Chương II, Mục 1"
