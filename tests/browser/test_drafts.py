@@ -131,7 +131,8 @@ def test_import_preview_publish_read_deep_link_version_two_compare(live_demo, pa
 
     page.goto(f"{base}{draft.url}so-sanh/?tu=1&den=2")
     added = page.locator(".draft-change--added")
-    expect(added.first).to_contain_text("art_4")
+    expect(added.first).to_contain_text("Điều 4")
+    expect(added.first.get_by_role("link")).to_have_attribute("href", re.compile("#art_4$"))
     expect(page.locator(".draft-changes")).to_contain_text("Ngân sách thành phố bảo đảm kinh phí")
     page.goto(f"{base}{draft.url}phien-ban/1/")
     expect(page.locator("#art_4")).to_have_count(0)
