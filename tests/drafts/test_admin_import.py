@@ -211,3 +211,28 @@ def test_someone_elses_staged_import_is_not_shown(client, drafter_client):
     assert response.status_code in (302, 403)
     assert response.get("Location", "") != reverse("drafts_import_preview", args=[staged.pk])
     assert DraftImport.objects.filter(pk=staged.pk).exists()
+
+
+def test_drafters_submit_and_editors_approve_through_the_workflow(demo_site):
+    from django.contrib.auth import get_user_model
+
+    from drafts.services import draft_version_create
+    from tests.drafts.conftest import parsed_document
+
+    users = get_user_model().objects
+    drafter, editor = users.get(email="drafter@example.com"), users.get(email="editor@example.com")
+    draft = DraftPage.objects.get(slug="quy-dinh-chuyen-doi-so")
+    draft_version_create(draft=draft, parsed=parsed_document(), user=drafter)
+    workflow = draft.get_workflow()
+    assert workflow is not None and workflow.name == "Duyệt dự thảo văn bản"
+
+    draft.save_revision(user=drafter)
+    state = workflow.start(draft, drafter)
+    task = state.current_task_state.task.specific
+    assert [group.name for group in task.groups.all()] == ["Portal editors"]
+    assert not draft.versions.get(number=3).is_published
+
+    task.on_action(state.current_task_state, editor, "approve")
+
+    draft.refresh_from_db()
+    assert draft.versions.get(number=3).is_published
