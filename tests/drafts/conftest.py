@@ -1,13 +1,41 @@
 """Drafts fixtures: a parsed text built in code, a draft index and a published draft."""
 
 import datetime
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from drafts.importers.structure import Kind, ParsedDocument, ParsedProvision
 from drafts.models import DocumentType, DraftIndexPage
+from tests.conftest import require
 from tests.factories import DraftingBodyFactory
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+LEGAL_TEXT_DIRECTORIES = (
+    Path(os.environ.get("LEGAL_TEXTS_DIR", REPOSITORY / "tests" / "fixtures" / "legal-texts")),
+    REPOSITORY.parent / "shared" / "fixtures" / "legal-texts",  # ../shared beside the clone
+)
+
+
+def legal_text_path(name: str) -> Path:
+    """A real legal text of the shared fixtures; skips on a laptop without them, fails in CI."""
+    found = [folder / name for folder in LEGAL_TEXT_DIRECTORIES if (folder / name).is_file()]
+    require(f"the fixture {name}", bool(found), "set LEGAL_TEXTS_DIR to the legal-texts folder")
+    return found[0]
+
+
+def legal_text(name: str) -> str:
+    return legal_text_path(name).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages asserted by their English msgids, whatever the Vietnamese catalogue holds."""
+    with translation.override("en"):
+        yield
 
 
 def article(num: str, heading: str, *clauses: str, points: dict[int, list[str]] | None = None):

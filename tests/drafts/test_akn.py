@@ -1,23 +1,16 @@
 """Akoma Ntoso export and import: an exact round trip, and hostile XML refused."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from django.utils import translation
 from lxml import etree
 
 from drafts.importers.akn import AKN_NS, akn_export, parse_akn
 from drafts.importers.structure import DraftImportError, Kind, ParsedDocument, ParsedProvision
+from drafts.importers.text import parse_text
+from tests.drafts.conftest import legal_text
+
+pytestmark = pytest.mark.usefixtures("english")
 
 NS = {"akn": AKN_NS}
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    # Messages are asserted in their English msgids, whatever the catalogue holds.
-    with translation.override("en"):
-        yield
 
 
 def provision(
@@ -28,6 +21,7 @@ def provision(
     text: str = "",
     *children: ParsedProvision,
 ) -> ParsedProvision:
+
     return ParsedProvision(kind, num, eid, heading, text, list(children))
 
 
@@ -124,14 +118,7 @@ def test_parse_akn_gives_back_exactly_what_akn_export_wrote():
 
 @pytest.mark.parametrize("name", ["67_2006_QH11.txt", "48_2013_ND-CP.txt"])
 def test_real_laws_go_through_akoma_ntoso_and_back_unchanged(name):
-    text = pytest.importorskip(
-        "drafts.importers.text",
-        reason="drafts.importers.text (the Vietnamese legal-text parser) is not written yet",
-    )
-    path = Path("/work/shared/fixtures/legal-texts") / name
-    if not path.exists():
-        pytest.skip(f"the shared legal-text fixtures are not on this machine ({path})")
-    document = text.parse_text(path.read_text(encoding="utf-8"))
+    document = parse_text(legal_text(name))
     document.warnings = []
 
     assert parse_akn(akn_export(document)).to_dict() == document.to_dict()

@@ -4,12 +4,9 @@ import io
 import random
 import unicodedata
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import docx
 import pytest
-from django.utils import translation
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import parse_xml
@@ -24,24 +21,16 @@ from drafts.importers.structure import (
     ParsedProvision,
     SourceLine,
 )
+from drafts.importers.text import parse_lines as text_parse_lines
+from drafts.importers.text import parse_text
+from tests.drafts.conftest import legal_text
 
-FIXTURES = Path("/work/shared/fixtures/legal-texts")
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    # Messages are asserted in their English msgids, whatever the catalogue holds.
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
 def parse_lines():
-    text = pytest.importorskip(
-        "drafts.importers.text",
-        reason="drafts.importers.text (the Vietnamese legal-text parser) is not written yet",
-    )
-    return text.parse_lines
+    return text_parse_lines
 
 
 # ---------------------------------------------------------------------------------------------
@@ -612,12 +601,7 @@ def test_export_types_the_numbers_and_uses_times_new_roman():
 
 @pytest.mark.parametrize("name", ["67_2006_QH11.txt", "48_2013_ND-CP.txt"])
 def test_real_laws_go_through_word_and_back_unchanged(name, parse_lines):
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"the shared legal-text fixtures are not on this machine ({path})")
-    from drafts.importers.text import parse_text
-
-    document = parse_text(path.read_text(encoding="utf-8"))
+    document = parse_text(legal_text(name))
     parsed = parse_lines(read_docx(docx_export(document)))
 
     parsed.warnings = document.warnings = []  # parser notes, not part of the text

@@ -1,29 +1,15 @@
 """The text parser on the two real texts in the shared fixtures, with exact counts, and its input
 normalisation; constructed texts are in the test_parser_*.py files next to this one."""
 
-import os
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 
 from drafts.importers.structure import Kind, ParsedDocument, ParsedProvision, SourceLine
 from drafts.importers.text import clean_line, parse_lines, parse_text
-from tests.conftest import require
-
-REPOSITORY = Path(__file__).resolve().parents[2]
-LEGAL_TEXT_DIRECTORIES = (
-    Path(os.environ.get("LEGAL_TEXTS_DIR", REPOSITORY / "tests" / "fixtures" / "legal-texts")),
-    REPOSITORY.parent / "shared" / "fixtures" / "legal-texts",
-)
-
-
-def legal_text(name: str) -> str:
-    found = [folder / name for folder in LEGAL_TEXT_DIRECTORIES if (folder / name).is_file()]
-    require(f"the fixture {name}", bool(found), "set LEGAL_TEXTS_DIR to the legal-texts folder")
-    return found[0].read_text(encoding="utf-8")
+from tests.drafts.conftest import legal_text
 
 
 def parse(text: str) -> ParsedDocument:

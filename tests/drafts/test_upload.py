@@ -3,11 +3,9 @@
 import io
 import random
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from drafts.importers import (
     MAX_UPLOAD_BYTES,
@@ -20,23 +18,9 @@ from drafts.importers import (
 )
 from drafts.importers.akn import akn_export
 from drafts.importers.docx import docx_export
+from tests.drafts.conftest import legal_text_path
 
-FIXTURES = Path("/work/shared/fixtures/legal-texts")
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    # Messages are asserted in their English msgids, whatever the catalogue holds.
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def text_parser() -> None:
-    pytest.importorskip(
-        "drafts.importers.text",
-        reason="drafts.importers.text (the Vietnamese legal-text parser) is not written yet",
-    )
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def small_document(*provisions: ParsedProvision) -> ParsedDocument:
@@ -139,27 +123,27 @@ def test_an_upload_without_any_article_is_refused():
         parse_upload("du-thao.xml", akn_export(small_document()))
 
 
-def test_a_text_without_provisions_is_refused(text_parser):
+def test_a_text_without_provisions_is_refused():
     data = "Ý kiến của tôi về dự thảo: nên giảm phí.\nXin cảm ơn.".encode()
 
     with pytest.raises(DraftImportError, match=r"No articles \(Điều\) were found"):
         parse_upload("gop-y.txt", data)
 
 
-def test_a_real_law_as_utf8_text_is_parsed(text_parser):
-    parsed = parse_upload("67_2006_QH11.txt", (FIXTURES / "67_2006_QH11.txt").read_bytes())
+def test_a_real_law_as_utf8_text_is_parsed():
+    parsed = parse_upload("67_2006_QH11.txt", legal_text_path("67_2006_QH11.txt").read_bytes())
 
     articles = [item for item in parsed.walk() if item.kind == Kind.ARTICLE]
     assert len(articles) == 79
 
 
-def test_utf16_text_with_a_bom_is_read(text_parser):
+def test_utf16_text_with_a_bom_is_read():
     parsed = parse_upload("du-thao.txt", "Điều 1. Phạm vi\nVăn bản này quy định.".encode("utf-16"))
 
     assert [item.eid for item in parsed.provisions] == ["art_1"]
 
 
-def test_a_docx_upload_is_parsed(text_parser):
+def test_a_docx_upload_is_parsed():
     parsed = parse_upload("du-thao.docx", docx_export(small_document(ARTICLE)))
 
     assert [item.to_dict() for item in parsed.provisions] == [ARTICLE.to_dict()]
