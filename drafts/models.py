@@ -348,6 +348,21 @@ class DraftVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # ParsedDocument field → DraftVersion field: how a parse is saved and read back.
+    PARSED_FIELDS = {
+        "document_type": "document_type_label",
+        "number": "number_label",
+        "title": "title_label",
+        "issuer": "issuer",
+        "place_and_date": "place_and_date",
+        "draft_label": "draft_label",
+        "legal_bases": "legal_bases",
+        "preamble": "preamble",
+        "closing": "closing",
+        "annexes": "annexes",
+        "warnings": "import_warnings",
+    }
+
     class Meta:
         verbose_name = _("draft version")
         verbose_name_plural = _("draft versions")

@@ -1,5 +1,6 @@
 """Reads on drafts: the provision tree of a version, the list of drafts with its filters."""
 
+import copy
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -81,20 +82,11 @@ def version_to_parsed(*, version: DraftVersion) -> ParsedDocument:
             for node in nodes
         ]
 
-    return ParsedDocument(
-        document_type=version.document_type_label,
-        number=version.number_label,
-        title=version.title_label,
-        issuer=version.issuer,
-        place_and_date=version.place_and_date,
-        draft_label=version.draft_label,
-        legal_bases=list(version.legal_bases),
-        preamble=version.preamble,
-        provisions=convert(provision_tree(version=version)),
-        closing=version.closing,
-        annexes=list(version.annexes),
-        warnings=list(version.import_warnings),
-    )
+    header = {
+        parsed_field: copy.copy(getattr(version, field))
+        for parsed_field, field in DraftVersion.PARSED_FIELDS.items()
+    }
+    return ParsedDocument(provisions=convert(provision_tree(version=version)), **header)
 
 
 def published_versions(*, draft: DraftPage) -> QuerySet[DraftVersion]:

@@ -71,18 +71,11 @@ def draft_version_create(
         draft=draft,
         number=last + 1,
         change_note=change_note,
-        document_type_label=parsed.document_type,
-        number_label=parsed.number,
-        title_label=parsed.title,
-        issuer=parsed.issuer,
-        place_and_date=parsed.place_and_date,
-        draft_label=parsed.draft_label,
-        legal_bases=parsed.legal_bases,
-        preamble=parsed.preamble,
-        closing=parsed.closing,
-        annexes=parsed.annexes,
-        import_warnings=parsed.warnings,
         created_by=user,
+        **{
+            field: getattr(parsed, parsed_field)
+            for parsed_field, field in DraftVersion.PARSED_FIELDS.items()
+        },
     )
     if source_data is not None:
         version.source_file.save(source_name or "source", ContentFile(source_data), save=True)
