@@ -1,7 +1,7 @@
 """Writes on drafts: drafting bodies, imported versions and their provision trees, publication."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
@@ -259,3 +259,14 @@ def document_types_ensure() -> None:
             code=code,
             defaults={"name": name, "min_consultation_days": DEFAULT_MIN_CONSULTATION_DAYS},
         )
+
+
+def draft_imports_expire(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete uploads left at the review step (and their files); returns how many."""
+    expired = DraftImport.objects.filter(created_at__lt=timezone.now() - older_than)
+    count = 0
+    for staged in expired.iterator():
+        staged.source_file.delete(save=False)
+        staged.delete()
+        count += 1
+    return count

@@ -86,3 +86,32 @@ def test_parse_draft_refuses_a_file_without_provisions(tmp_path):
 
     with pytest.raises(CommandError):
         call_command("parse_draft", str(path))
+
+
+def test_abandoned_uploads_expire_with_their_files(demo_site):
+    import datetime
+
+    import time_machine
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from drafts.importers import parse_upload
+    from drafts.models import DraftImport
+    from drafts.services import draft_import_stage
+
+    user = get_user_model().objects.get(email="drafter@example.com")
+    staged = draft_import_stage(
+        user=user,
+        parsed=parse_upload("a.txt", TEXT.encode()),
+        source_name="a.txt",
+        source_data=TEXT.encode(),
+    )
+    storage, name = staged.source_file.storage, str(staged.source_file.name)
+    call_command("expire_draft_imports")
+    assert DraftImport.objects.filter(pk=staged.pk).exists()  # fresh: kept
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
+        call_command("expire_draft_imports")
+
+    assert not DraftImport.objects.filter(pk=staged.pk).exists()
+    assert not storage.exists(name)
