@@ -19,6 +19,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .importers.structure import Kind
+from .page_forms import DraftPageForm
 
 
 class DraftingBody(models.Model):
@@ -197,6 +198,7 @@ class DraftPage(RoutablePageMixin, Page):
     ]
     parent_page_types = ["drafts.DraftIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = DraftPageForm
 
     class Meta:
         verbose_name = _("draft")

@@ -236,3 +236,20 @@ def test_drafters_submit_and_editors_approve_through_the_workflow(demo_site):
 
     draft.refresh_from_db()
     assert draft.versions.get(number=3).is_published
+
+
+def test_the_page_form_offers_a_drafter_only_their_own_body(demo_site):
+    from django.contrib.auth import get_user_model
+
+    draft = DraftPage.objects.get(slug="quy-dinh-chuyen-doi-so")
+    form_class = DraftPage.get_edit_handler().get_form_class()
+    drafter = get_user_model().objects.get(email="drafter@example.com")
+    editor = get_user_model().objects.get(email="editor@example.com")
+
+    for_drafter = form_class(instance=draft, for_user=drafter)
+    for_editor = form_class(instance=draft, for_user=editor)
+
+    assert [b.slug for b in for_drafter.fields["drafting_body"].queryset] == [
+        "so-thong-tin-va-truyen-thong"
+    ]
+    assert for_editor.fields["drafting_body"].queryset.count() == 2
