@@ -33,25 +33,13 @@ def import_draft(request: AdminRequest) -> HttpResponse:
         initial={"draft": request.GET.get("draft")},
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        options = (
-            {"change_note": data["change_note"]}
-            if new_version
-            else {
-                "document_type": data["document_type"].pk,
-                "drafting_body": data["drafting_body"].pk,
-                "opens_at": data["opens_at"].isoformat(),
-                "closes_at": data["closes_at"].isoformat(),
-                "short_period_reason": data["short_period_reason"],
-            }
-        )
         staged = draft_import_stage(
             user=request.user,
             parsed=form.parsed,
-            source_name=data["source"].name,
+            source_name=form.cleaned_data["source"].name,
             source_data=form.source_data,
-            draft=data.get("draft"),
-            options=options,
+            draft=form.cleaned_data.get("draft"),
+            options=form.import_options(),
         )
         return redirect("drafts_import_preview", staged.pk)
     return TemplateResponse(

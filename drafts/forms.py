@@ -69,6 +69,17 @@ class DraftImportForm(SourceFileMixin):
                 self.add_error(field, message)
         return cleaned
 
+    def import_options(self) -> dict[str, Any]:
+        """What the text cannot say, kept (as JSON) with the staged upload until it is confirmed."""
+        data = self.cleaned_data
+        return {
+            "document_type": data["document_type"].pk,
+            "drafting_body": data["drafting_body"].pk,
+            "opens_at": data["opens_at"].isoformat(),
+            "closes_at": data["closes_at"].isoformat(),
+            "short_period_reason": data["short_period_reason"],
+        }
+
 
 class VersionImportForm(SourceFileMixin):
     """The next version (dự thảo lần N) of an existing draft."""
@@ -83,3 +94,6 @@ class VersionImportForm(SourceFileMixin):
         self.fields["draft"].queryset = DraftPage.objects.filter(  # type: ignore[attr-defined]
             drafting_body__in=drafting_bodies_for(user=user)
         ).order_by("-opens_at")
+
+    def import_options(self) -> dict[str, Any]:
+        return {"change_note": self.cleaned_data["change_note"]}
