@@ -34,12 +34,12 @@ from .docx_xml import W_NS as W_NS
 from .docx_xml import int_value, on_off, outline_level, w_tag, w_val
 from .structure import (
     CONTAINERS,
-    group_by_attachment,
     DraftImportError,
     Kind,
     ParsedDocument,
     ParsedProvision,
     SourceLine,
+    group_by_attachment,
 )
 
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -600,9 +600,14 @@ class _Parser:
     def _is_repeated_header(self, annex: list[str]) -> bool:
         """Whether an annex holds only an issuer and the motto (a second document's header)."""
         lines = annex[self.annex_carried :]
-        return bool(lines) and is_motto_line(lines[0]) and len(lines) <= 4 and all(
-            is_motto_line(text) or is_table_rule(text) or is_upper(text) or "Độc lập" in text
-            for text in lines
+        return (
+            bool(lines)
+            and is_motto_line(lines[0])
+            and len(lines) <= 4
+            and all(
+                is_motto_line(text) or is_table_rule(text) or is_upper(text) or "Độc lập" in text
+                for text in lines
+            )
         )
 
     # -- helpers ----------------------------------------------------------------------------

@@ -30,11 +30,13 @@ Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 n�
 Căn cứ Luật Dữ liệu ngày 30 tháng 11 năm 2024;
 Theo đề nghị của Giám đốc Sở Khoa học và Công nghệ tại Tờ trình số 125/TTr-SKHCN.
 QUYẾT ĐỊNH:
-Điều 1. Ban hành kèm theo Quyết định này Quy định về quản lý, vận hành và khai thác Cổng dữ liệu mở thành phố Đà Nẵng.
+Điều 1. Ban hành kèm theo Quyết định này Quy định về quản lý, vận hành và khai thác
+Cổng dữ liệu mở thành phố Đà Nẵng.
 Điều 2. Hiệu lực thi hành
 Quyết định này có hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2026.
 Điều 3. Trách nhiệm thi hành
-Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở Khoa học và Công nghệ, Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.
+Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở Khoa học và Công nghệ, Thủ trưởng
+các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này./.
 Nơi nhận:
 - Như Điều 3;
 - Bộ Khoa học và Công nghệ;
@@ -53,7 +55,8 @@ ngày     tháng     năm 2026 của Ủy ban nhân dân thành phố Đà Nẵn
 Chương I
 QUY ĐỊNH CHUNG
 Điều 1. Phạm vi điều chỉnh
-Quy định này quy định về quản lý, vận hành và khai thác Cổng dữ liệu mở thành phố Đà Nẵng (sau đây gọi là Cổng dữ liệu mở).
+Quy định này quy định về quản lý, vận hành và khai thác Cổng dữ liệu mở thành phố Đà Nẵng
+(sau đây gọi là Cổng dữ liệu mở).
 Điều 2. Đối tượng áp dụng
 1. Các sở, ban, ngành, Ủy ban nhân dân các phường, xã.
 2. Tổ chức, cá nhân khai thác dữ liệu mở.
@@ -83,7 +86,8 @@ Trung tâm Thông tin và Giám sát, điều hành thông minh vận hành Cổ
 Chương III
 TỔ CHỨC THỰC HIỆN
 Điều 7. Trách nhiệm thi hành
-Trong quá trình thực hiện, nếu có vướng mắc, các cơ quan, đơn vị phản ánh về Sở Khoa học và Công nghệ để tổng hợp, báo cáo Ủy ban nhân dân thành phố xem xét, quyết định./.
+Trong quá trình thực hiện, nếu có vướng mắc, các cơ quan, đơn vị phản ánh về Sở Khoa học và
+Công nghệ để tổng hợp, báo cáo Ủy ban nhân dân thành phố xem xét, quyết định./.
 TM. ỦY BAN NHÂN DÂN
 CHỦ TỊCH
 Lương Nguyễn Minh Triết
