@@ -202,3 +202,22 @@ def test_a_saved_version_reads_back_with_its_attachment(open_draft):
     again = selectors.version_to_parsed(version=version)
     assert again.attachments == document.attachments
     assert tree(again) == tree(document)
+
+
+def test_akn_regulation_without_eids_gets_prefixed_ones():
+    data = """<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><bill>
+    <body><article><num>Điều 1.</num><content><p>A.</p></content></article></body>
+    <attachments><attachment><doc name="regulation">
+      <preface><p class="heading">QUY ĐỊNH</p></preface>
+      <mainBody><chapter><num>Chương I</num><article><num>Điều 1.</num>
+        <paragraph><num>1.</num><content><p>B.</p></content></paragraph>
+      </article></chapter></mainBody>
+    </doc></attachment></attachments></bill></akomaNtoso>""".encode()
+    document = parse_akn(data)
+    assert [item.eid for item in document.walk()] == [
+        "art_1",
+        "att_1__chp_I",
+        "att_1__art_1",
+        "att_1__art_1__para_1",
+    ]
+    assert document.attachments == [{"eid_prefix": "att_1", "heading": "QUY ĐỊNH", "note": ""}]
