@@ -344,6 +344,9 @@ class DraftVersion(models.Model):
     preamble = models.TextField(_("preamble"), blank=True)
     closing = models.TextField(_("closing and signature block"), blank=True)
     annexes = models.JSONField(_("annexes"), default=list, blank=True)
+    # Regulations the text issues, parsed into its provisions (eIds "att_1__..."): each one's
+    # {"eid_prefix": "att_1", "heading": "QUY ĐỊNH\nVề ...", "note": "(Ban hành kèm theo ...)"}.
+    attachments = models.JSONField(_("attached regulations"), default=list, blank=True)
     import_warnings = models.JSONField(_("import warnings"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -363,6 +366,7 @@ class DraftVersion(models.Model):
         "closing": "closing",
         "annexes": "annexes",
         "warnings": "import_warnings",
+        "attachments": "attachments",
     }
 
     class Meta:

@@ -9,7 +9,14 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from .structure import EID_PREFIX, DraftImportError, Kind, ParsedDocument, ParsedProvision
+from .structure import (
+    EID_PREFIX,
+    DraftImportError,
+    Kind,
+    ParsedDocument,
+    ParsedProvision,
+    group_by_attachment,
+)
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 
@@ -117,12 +124,17 @@ def akn_export(document: ParsedDocument) -> bytes:
     _add_preface(bill, document)
     _add_preamble(bill, document)
     body = _sub(bill, "body")
-    for provision in document.provisions:
-        _add_provision(body, provision)
+    attached: dict[str, list[ParsedProvision]] = {}
+    for prefix, provisions in group_by_attachment(document.provisions):
+        if prefix:
+            attached.setdefault(prefix, []).extend(provisions)
+            continue
+        for provision in provisions:
+            _add_provision(body, provision)
     if document.closing:
         _add_paragraphs(_sub(bill, "conclusions"), _lines(document.closing))
-    if document.annexes:
-        _add_attachments(bill, document)
+    if document.annexes or attached:
+        _add_attachments(bill, document, attached)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -290,10 +302,27 @@ def _add_provision(parent: etree._Element, provision: ParsedProvision) -> None:
         _add_paragraphs(_sub(element, "content"), lines or [""])
 
 
-def _add_attachments(bill: etree._Element, document: ParsedDocument) -> None:
-    """Each phụ lục as an attached <doc name="annex">, its text kept as paragraphs."""
+def _add_attachments(
+    bill: etree._Element, document: ParsedDocument, attached: dict[str, list[ParsedProvision]]
+) -> None:
+    """Each attached regulation as a <doc name="regulation"> whose preface holds its heading and
+    note and whose mainBody its provisions; then each phụ lục as an attached <doc name="annex">,
+    its text kept as paragraphs."""
     attachments = _sub(bill, "attachments")
-    for index, annex in enumerate(document.annexes, start=1):
+    regulations = {item["eid_prefix"]: item for item in document.attachments}
+    for prefix in dict.fromkeys([*regulations, *attached]):
+        doc = _sub(_sub(attachments, "attachment", eId=prefix), "doc", name="regulation")
+        _add_meta(doc, document, component=prefix)
+        regulation = regulations.get(prefix, {})
+        preface = _sub(doc, "preface")
+        _sub(preface, "p", regulation.get("heading", ""), **{"class": "heading"})
+        if regulation.get("note"):
+            _sub(preface, "p", regulation["note"], **{"class": "note"})
+        main_body = _sub(doc, "mainBody")
+        for provision in attached.get(prefix, []):
+            _add_provision(main_body, provision)
+    numbers = len(dict.fromkeys([*regulations, *attached]))
+    for index, annex in enumerate(document.annexes, start=numbers + 1):
         doc = _sub(_sub(attachments, "attachment", eId=f"att_{index}"), "doc", name="annex")
         _add_meta(doc, document, component=f"annex_{index}")
         _add_paragraphs(_sub(doc, "mainBody"), _lines(annex) or [""])
@@ -328,7 +357,9 @@ def parse_akn(data: bytes) -> ParsedDocument:
     if body is not None:
         document.provisions = reader.read_provisions(body, parent_eid="")
     document.closing = "\n".join(reader.block_lines(act.find(reader.q("conclusions"))))
-    document.annexes = reader.read_annexes(act.find(reader.q("attachments")))
+    attachments = act.find(reader.q("attachments"))
+    document.annexes = reader.read_annexes(attachments)
+    reader.read_regulations(attachments, document)
     document.warnings = reader.warnings
     return document
 
@@ -373,8 +404,11 @@ def _parse_num(label: str) -> str:
 def _fallback_eid(kind: Kind, num: str, parent_eid: str) -> str:
     """The eId our parser would give, for files that lack one (DESIGN.md: articles stand alone)."""
     own = f"{EID_PREFIX[kind]}_{num}"
+    if parent_eid.endswith("__"):  # the top of an attached regulation: "att_1__"
+        return f"{parent_eid}{own}"
     if kind in (Kind.PART, Kind.CHAPTER, Kind.ARTICLE) or not parent_eid:
-        return own
+        attachment = parent_eid.partition("__")[0] if parent_eid.startswith("att_") else ""
+        return f"{attachment}__{own}" if attachment else own
     return f"{parent_eid}__{own}"
 
 
@@ -473,13 +507,42 @@ class _Reader:
             children=self.read_provisions(element, parent_eid=eid),
         )
 
+    def _regulation(self, attachment: etree._Element) -> etree._Element | None:
+        """The <doc name="regulation"> of an attachment, or None for an annex."""
+        doc = attachment.find(self.q("doc"))
+        return doc if doc is not None and doc.get("name") == "regulation" else None
+
     def read_annexes(self, attachments: etree._Element | None) -> list[str]:
         if attachments is None:
             return []
         return [
             "\n".join(self._annex_lines(attachment))
             for attachment in attachments.iterchildren(self.q("attachment"))
+            if self._regulation(attachment) is None
         ]
+
+    def read_regulations(
+        self, attachments: etree._Element | None, document: ParsedDocument
+    ) -> None:
+        """Attached regulations: their heading and note, their provisions after the document's."""
+        if attachments is None:
+            return
+        for attachment in attachments.iterchildren(self.q("attachment")):
+            doc = self._regulation(attachment)
+            if doc is None:
+                continue
+            prefix = attachment.get("eId") or f"att_{len(document.attachments) + 1}"
+            found = {"heading": "", "note": ""}
+            preface = doc.find(self.q("preface"))
+            for paragraph in () if preface is None else preface.iterchildren(self.q("p")):
+                if paragraph.get("class") in found:
+                    found[paragraph.get("class", "")] = _text_of(paragraph)
+            document.attachments.append({"eid_prefix": prefix, **found})
+            main_body = doc.find(self.q("mainBody"))
+            if main_body is not None:
+                document.provisions.extend(
+                    self.read_provisions(main_body, parent_eid=f"{prefix}__")
+                )
 
     def _annex_lines(self, attachment: etree._Element) -> list[str]:
         body = next(attachment.iter(self.q("mainBody"), self.q("body")), None)

@@ -39,6 +39,7 @@ from .structure import (
     ParsedDocument,
     ParsedProvision,
     SourceLine,
+    group_by_attachment,
 )
 
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -265,9 +266,20 @@ def docx_export(document: ParsedDocument) -> bytes:
             _add_paragraph(word, line, italic=True, indent=True)
     for line in _lines(document.preamble):
         _add_paragraph(word, line, indent=True)
-    for provision in document.provisions:
+    groups = group_by_attachment(document.provisions)
+    for provision in (item for prefix, items in groups if not prefix for item in items):
         _add_provision(word, provision)
     _add_closing(word, _lines(document.closing))
+    # An attached regulation after the signature, as printed: heading, note, its provisions.
+    attached = {prefix: items for prefix, items in groups if prefix}
+    for attachment in document.attachments:
+        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        for line in _lines(attachment.get("heading", "")):
+            _add_paragraph(word, line, bold=True, centered=True)
+        for line in _lines(attachment.get("note", "")):
+            _add_paragraph(word, line, italic=True, centered=True)
+        for provision in attached.get(attachment.get("eid_prefix", ""), []):
+            _add_provision(word, provision)
     for annex in document.annexes:
         _add_annex(word, _lines(annex))
     output = io.BytesIO()

@@ -3,6 +3,7 @@
 Nothing here touches the database: `parse_draft` prints it, `import_draft` saves it.
 """
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,6 +30,16 @@ EID_PREFIX = {
 }
 
 CONTAINERS = (Kind.PART, Kind.CHAPTER, Kind.SECTION, Kind.SUBSECTION)
+
+# The provisions of a regulation attached to a decision carry its AKN attachment's eId as prefix:
+# att_1__chp_I, att_1__art_5__para_2__point_a.
+ATTACHMENT_EID = re.compile(r"^(?P<prefix>att_(?P<number>\d+))__")
+
+
+def attachment_prefix(eid: str) -> str:
+    """ "att_1" for "att_1__art_5", "" for a provision of the document itself."""
+    found = ATTACHMENT_EID.match(eid)
+    return found["prefix"] if found else ""
 
 
 @dataclass
@@ -70,6 +81,10 @@ class ParsedDocument:
     closing: str = ""  # signature block, recipients (Nơi nhận)
     annexes: list[str] = field(default_factory=list)  # Phụ lục: kept as text, not provisions
     warnings: list[str] = field(default_factory=list)
+    # Regulations attached to a decision ("QUY ĐỊNH ... (Ban hành kèm theo ...)"): their
+    # provisions follow the decision's in `provisions`, eIds prefixed "att_1__"; here each one's
+    # {"eid_prefix": "att_1", "heading": "QUY ĐỊNH\nVề ...", "note": "(Ban hành kèm theo ...)"}.
+    attachments: list[dict] = field(default_factory=list)
 
     def walk(self):
         for provision in self.provisions:
@@ -89,6 +104,7 @@ class ParsedDocument:
             "closing": self.closing,
             "annexes": self.annexes,
             "warnings": self.warnings,
+            "attachments": self.attachments,
         }
 
 
@@ -133,4 +149,18 @@ def document_from_dict(data: dict) -> ParsedDocument:
         closing=data.get("closing", ""),
         annexes=list(data.get("annexes", [])),
         warnings=list(data.get("warnings", [])),
+        attachments=[dict(item) for item in data.get("attachments", [])],
     )
+
+
+def group_by_attachment(
+    provisions: list[ParsedProvision],
+) -> list[tuple[str, list[ParsedProvision]]]:
+    """The top-level provisions in runs by attachment: ("", the document's own), ("att_1", ...)."""
+    groups: list[tuple[str, list[ParsedProvision]]] = []
+    for provision in provisions:
+        prefix = attachment_prefix(provision.eid)
+        if not groups or groups[-1][0] != prefix:
+            groups.append((prefix, []))
+        groups[-1][1].append(provision)
+    return groups

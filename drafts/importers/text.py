@@ -41,10 +41,17 @@ Closing: "Nơi nhận:", "TM./KT./TL. ...", a signer's title in capitals ("THỦ
 the formula "Luật này (đã) được Quốc hội ... thông qua" (unless it is the only text of the last
 article, as in some resolutions), or any plain line after one ending in "./." ends the articles.
 
+Attachments: a regulation a decision issues ("QUY ĐỊNH" / "QUY CHẾ" / "ĐIỀU LỆ" ... on a line of
+its own, after the articles or the signature, then its title, "(Ban hành kèm theo ...)" and,
+within a few lines, its first Phần / Chương / Điều) is parsed into provisions: they follow the
+decision's in `provisions`, with eIds prefixed "att_1__" (the second "att_2__"), and its type
+line and title (the heading) and the "(Ban hành kèm theo ...)" lines (the note) are kept in
+`attachments`. Its numbering is checked afresh from Điều 1. The issuer and motto printed above
+it, when it repeats them, are dropped; its signature block joins the closing.
+
 Annexes: "PHỤ LỤC ...", "Phụ lục I" (in capitals, or alone, while inside the articles), and after
-the signature a form ("Mẫu số 01") or a second document (the motto again; "QUY ĐỊNH" / "QUY
-CHẾ" ... with "(Ban hành kèm theo ...)") each start an annex, kept as one string: a regulation
-attached to a decision is an annex of that decision, not more of its articles.
+the signature a form ("Mẫu số 01") or a second document (the motto again, or "QUY ĐỊNH" ...
+not followed by articles) each start an annex, kept as one string.
 """
 
 from __future__ import annotations
@@ -146,6 +153,8 @@ class _Parser:
         self.texts: dict[int, list[str]] = {}
         self.closing: list[str] = []
         self.annexes: list[list[str]] = []
+        self.annex_carried = 0  # issuer lines carried into the last annex from above its motto
+        self.eid_prefix = ""  # "att_1__" while in an attached regulation
         self.warnings: list[str] = []
         self.used_eids: set[str] = set()
         # The open provisions, outermost first.
@@ -157,6 +166,7 @@ class _Parser:
         self.clause: ParsedProvision | None = None
         self.point: ParsedProvision | None = None
         self.pending: PendingHeading | None = None
+        self.skip_to = 0
         self.quotation: _Quotation | None = None
         self.body_ended = False  # a line ended in "./.", the mark of the end of the text
         self.listed_kind: Kind | None = None  # "Phần I." items listed in an article's text
@@ -175,6 +185,8 @@ class _Parser:
 
     def parse(self) -> ParsedDocument:
         for index, line in enumerate(self.lines):
+            if index < self.skip_to:
+                continue  # the heading and note of an attachment, already read
             if self.quotation is not None:
                 self._append(self.quotation.target, line.text)
                 if index >= self.quotation.last_line:
@@ -185,9 +197,9 @@ class _Parser:
             elif self.mode is _Mode.BODY:
                 self._body_line(index, line)
             elif self.mode is _Mode.CLOSING:
-                self._closing_line(line)
+                self._closing_line(line, index)
             else:
-                self._annex_line(line)
+                self._annex_line(line, index)
         return self._finish()
 
     def _finish(self) -> ParsedDocument:
@@ -243,8 +255,13 @@ class _Parser:
             return
         if self._starts_closing(text):
             self._enter_closing()
-            self._closing_line(line)
+            self._closing_line(line, index)
             return
+        if self._starts_attached_regulation(index):
+            body_start = self._attachment_body_start(index)
+            if body_start is not None:
+                self._start_attachment(index, body_start)
+                return
         if (
             starts_annex(text, after_signature=False)
             or is_motto_line(text)
@@ -264,7 +281,7 @@ class _Parser:
                 self._check_quotation(index, label.rest)
         elif self.body_ended:
             self._enter_closing()
-            self._closing_line(line)
+            self._closing_line(line, index)
             return
         else:
             self._append(self._innermost(), text)
@@ -332,7 +349,7 @@ class _Parser:
             parent = self.section or self.chapter or self.part
             self.subsection = None
             self._check(self.subsections, label, provision_name(parent))
-        eid = self._unique(provision_eid(label, parent))
+        eid = self._eid(label, parent)
         provision = ParsedProvision(kind, label.num, eid, strip_period(label.rest))
         self._attach(parent, provision)
         setattr(self, _CONTAINER_ATTRIBUTES[kind], provision)
@@ -341,7 +358,7 @@ class _Parser:
 
     def _open_article(self, label: Label, index: int, line: SourceLine) -> None:
         parent = self.subsection or self.section or self.chapter or self.part
-        eid = self._unique(provision_eid(label, parent))
+        eid = self._eid(label, parent)
         provision = ParsedProvision(Kind.ARTICLE, label.num, eid)
         self._check(self.articles, label, "")
         self._attach(parent, provision)
@@ -362,7 +379,7 @@ class _Parser:
         article = self.article
         assert article is not None  # noqa: S101  (clauses are matched inside articles only)
         self._check(self.clauses, label, f"Điều {article.num}")
-        eid = self._unique(provision_eid(label, article))
+        eid = self._eid(label, article)
         provision = ParsedProvision(Kind.CLAUSE, label.num, eid)
         self._attach(article, provision)
         self.clause, self.point = provision, None
@@ -375,7 +392,7 @@ class _Parser:
         parent = self.clause or self.article
         assert parent is not None  # noqa: S101  (points are matched inside articles only)
         self._check_point(label, parent)
-        eid = self._unique(provision_eid(label, parent))
+        eid = self._eid(label, parent)
         provision = ParsedProvision(Kind.POINT, label.num, eid)
         self._attach(parent, provision)
         self.point = provision
@@ -490,6 +507,55 @@ class _Parser:
         following = (line.text for line in self.lines[index + 1 : index + 4])
         return self.body_ended or any(ISSUED_WITH.match(text) for text in following)
 
+    def _attachment_body_start(self, index: int) -> int | None:
+        """The line of the first Phần / Chương / Điều of a regulation whose type line ("QUY
+        ĐỊNH") is line `index`, when its title and "(Ban hành kèm theo ...)" lead to it; None
+        for a document without articles (a plan, a form), which stays an annex."""
+        if index < 0 or self.lines[index].text not in ATTACHED_TYPE_NAMES:
+            return None
+        for position in range(index + 1, min(index + 12, len(self.lines))):
+            text = self.lines[position].text
+            if match_container(text) or match_article(text):
+                return position
+            if (
+                is_table_row(text)
+                or starts_annex(text)
+                or is_signature_start(text)
+                or is_motto_line(text)
+                or text in ATTACHED_TYPE_NAMES
+            ):
+                return None
+        return None
+
+    def _start_attachment(self, index: int, body_start: int) -> None:
+        """Read the heading and note of an attached regulation; its articles follow."""
+        lines = [line.text for line in self.lines[index:body_start]]
+        note_start = next(
+            (position for position, text in enumerate(lines) if ISSUED_WITH.match(text)),
+            len(lines),
+        )
+        prefix = f"att_{len(self.document.attachments) + 1}"
+        self.document.attachments.append(
+            {
+                "eid_prefix": prefix,
+                "heading": "\n".join(lines[:note_start]),
+                "note": "\n".join(lines[note_start:]),
+            }
+        )
+        self.eid_prefix = f"{prefix}__"
+        self.skip_to = body_start
+        self.mode = _Mode.BODY
+        self.part = self.chapter = self.section = self.subsection = None
+        self.article = self.clause = self.point = None
+        self.pending = None
+        self.quotation = None
+        self.body_ended = False
+        self.listed_kind = None
+        self.parts, self.chapters = NumberSequence(), NumberSequence()
+        self.sections, self.subsections = NumberSequence(), NumberSequence()
+        self.articles, self.clauses = NumberSequence(), NumberSequence()
+        self.points = NumberSequence(first=0)
+
     def _enter_closing(self) -> None:
         self.mode = _Mode.CLOSING
         self.pending = None
@@ -498,9 +564,14 @@ class _Parser:
         self.mode = _Mode.ANNEX
         self.pending = None
         self.annexes.append([*carried, text])
+        self.annex_carried = len(carried)
 
-    def _closing_line(self, line: SourceLine) -> None:
+    def _closing_line(self, line: SourceLine, index: int = -1) -> None:
         text = line.text
+        body_start = self._attachment_body_start(index)
+        if body_start is not None:
+            self._start_attachment(index, body_start)
+            return
         if starts_attachment(text):
             carried = issuer_lines(self.closing) if is_motto_line(text) else []
             self._start_annex(text, carried)
@@ -511,14 +582,33 @@ class _Parser:
             return
         self.closing.append(text)
 
-    def _annex_line(self, line: SourceLine) -> None:
+    def _annex_line(self, line: SourceLine, index: int) -> None:
         text = line.text
+        body_start = self._attachment_body_start(index)
+        if body_start is not None:
+            if self._is_repeated_header(self.annexes[-1]):
+                self.annexes.pop()  # the issuer and motto printed again above the regulation
+            self._start_attachment(index, body_start)
+            return
         if starts_annex(text) and not is_table_row(text):
             self._start_annex(text, [])
         elif is_motto_line(text):
             self._start_annex(text, issuer_lines(self.annexes[-1]))
         else:
             self.annexes[-1].append(text)
+
+    def _is_repeated_header(self, annex: list[str]) -> bool:
+        """Whether an annex holds only an issuer and the motto (a second document's header)."""
+        lines = annex[self.annex_carried :]
+        return (
+            bool(lines)
+            and is_motto_line(lines[0])
+            and len(lines) <= 4
+            and all(
+                is_motto_line(text) or is_table_rule(text) or is_upper(text) or "Độc lập" in text
+                for text in lines
+            )
+        )
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -544,6 +634,12 @@ class _Parser:
 
     def _attach(self, parent: ParsedProvision | None, provision: ParsedProvision) -> None:
         (parent.children if parent is not None else self.document.provisions).append(provision)
+
+    def _eid(self, label: Label, parent: ParsedProvision | None) -> str:
+        eid = provision_eid(label, parent)
+        if not eid.startswith(self.eid_prefix):  # an attachment's parts, chapters and articles
+            eid = self.eid_prefix + eid
+        return self._unique(eid)
 
     def _unique(self, eid: str) -> str:
         candidate, count = eid, 1

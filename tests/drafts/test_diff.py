@@ -80,3 +80,5 @@ def test_provisions_are_named_as_people_cite_them():
     with translation.override("vi"):
         assert eid_label("art_5__para_2__point_dd") == "Điều 5, khoản 2, điểm đ"
         assert eid_label("chp_II__sec_1") == "Chương II, Mục 1"
+    with translation.override("en"):
+        assert eid_label("att_1__art_5__para_2") == "Attachment 1, Article 5, clause 2"

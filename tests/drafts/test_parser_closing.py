@@ -199,7 +199,7 @@ def test_annexes_named_inside_an_article_are_text(line):
     assert document.provisions[0].text == line
 
 
-def test_regulation_attached_to_a_decision_is_an_annex():
+def test_regulation_attached_to_a_decision_is_parsed_as_an_attachment():
     document = parse(
         f"""
         {HEADER_ROW}
@@ -226,13 +226,26 @@ def test_regulation_attached_to_a_decision_is_an_annex():
         1. Quy định này quy định về quản lý.
         """
     )
-    assert counts(document) == {"article": 3}
+    assert counts(document) == {"article": 4, "chapter": 1, "clause": 1}
+    assert [provision.eid for provision in document.provisions] == [
+        "art_1",
+        "art_2",
+        "art_3",
+        "att_1__chp_I",
+    ]
     assert document.closing.splitlines() == [
         "Nơi nhận: - Như Điều 3; - Lưu: VT.",
         "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Nguyễn Văn Thắng",
     ]
-    assert len(document.annexes) == 1
-    assert document.annexes[0].splitlines()[1:3] == ["|---|---|", "QUY ĐỊNH"]
+    # The issuer and motto printed again above the regulation are not an annex.
+    assert document.annexes == []
+    assert document.attachments == [
+        {
+            "eid_prefix": "att_1",
+            "heading": "QUY ĐỊNH\nVỀ QUẢN LÝ HỆ THỐNG THÔNG TIN",
+            "note": "(Ban hành kèm theo Quyết định số 25/2023/QĐ-UBND ngày 12 tháng 4 năm 2023)",
+        }
+    ]
     assert document.warnings == []
 
 
@@ -254,11 +267,9 @@ def test_attached_regulation_whose_issuer_is_printed_on_lines():
         """
     )
     assert document.closing.splitlines()[-1] == "Nguyễn Văn A"
-    assert document.annexes[0].splitlines()[:3] == [
-        "ỦY BAN NHÂN DÂN",
-        "TỈNH QUẢNG NINH",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    ]
+    assert document.annexes == []
+    assert document.attachments == [{"eid_prefix": "att_1", "heading": "QUY ĐỊNH", "note": ""}]
+    assert [provision.eid for provision in document.walk()] == ["art_3", "att_1__art_1"]
 
 
 def test_attached_regulation_without_a_signature_block():
@@ -273,8 +284,33 @@ def test_attached_regulation_without_a_signature_block():
         Điều 1. Phạm vi
         """
     )
-    assert counts(document) == {"article": 1}
-    assert document.annexes[0].startswith("QUY ĐỊNH\nVề quản lý")
+    assert [provision.eid for provision in document.walk()] == [
+        "art_2",
+        "att_1__chp_I",
+        "att_1__art_1",
+    ]
+    assert document.annexes == []
+    assert document.attachments[0]["heading"] == "QUY ĐỊNH\nVề quản lý hệ thống thông tin"
+
+
+def test_a_plan_attached_without_articles_stays_an_annex():
+    document = parse(
+        """
+        Điều 3. Các cơ quan chịu trách nhiệm thi hành Quyết định này./.
+        Nơi nhận:
+        - Lưu: VT.
+        TM. ỦY BAN NHÂN DÂN
+        CHỦ TỊCH
+        Nguyễn Văn A
+        KẾ HOẠCH
+        Chuyển đổi số năm 2026
+        (Ban hành kèm theo Quyết định số …/QĐ-UBND)
+        I. MỤC ĐÍCH, YÊU CẦU
+        1. Mục đích
+        """
+    )
+    assert document.attachments == []
+    assert document.annexes[0].startswith("KẾ HOẠCH\nChuyển đổi số")
 
 
 def test_a_form_after_the_signature_is_an_annex():

@@ -89,3 +89,19 @@ def test_an_import_error_becomes_a_command_error(tmp_path):
         run(str(path))
     with pytest.raises(CommandError):
         run(str(tmp_path / "missing.txt"))
+
+
+def test_the_outline_shows_an_attached_regulation_before_its_provisions():
+    from drafts.management.commands.parse_draft import outline
+    from tests.drafts.test_parser_attachment import parse
+
+    lines = outline(parse())
+    start = lines.index(
+        "att_1 QUY ĐỊNH Về quản lý, vận hành và khai thác Cổng dữ liệu mở thành phố Đà Nẵng"
+    )
+    assert lines[start - 2 : start + 2] == [
+        "article 3 Trách nhiệm thi hành",
+        "",
+        lines[start],
+        "chapter I QUY ĐỊNH CHUNG",
+    ]

@@ -18,7 +18,7 @@ def parse(text: str) -> ParsedDocument:
 
 def header(document: ParsedDocument) -> dict[str, object]:
     fields = document.to_dict()
-    for key in ("provisions", "closing", "annexes", "warnings"):
+    for key in ("provisions", "closing", "annexes", "warnings", "attachments"):
         del fields[key]
     return fields
 

@@ -8,6 +8,8 @@ from drafts.models import DraftPage
 from drafts.selectors import version_to_parsed
 from drafts.services import draft_version_create
 from tests.drafts.conftest import article, parsed_document
+from tests.drafts.test_parser_attachment import DECISION, parse, tree
+from tests.factories import DraftingBodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +159,50 @@ def test_targeted_questions_and_accompanying_documents_are_shown(client, open_dr
 
     assert "Tờ trình số 12" in html and memo.url in html
     assert "Mức phí đề xuất có phù hợp không?" in html
+
+
+@pytest.fixture
+def decision_draft(draft_index):
+    import datetime
+
+    from django.utils import timezone
+
+    from drafts.models import DocumentType
+    from drafts.services import draft_create
+
+    now = timezone.now()
+    draft = draft_create(
+        index=draft_index,
+        parsed=parse(DECISION),
+        document_type=DocumentType.objects.get(code="quyet-dinh-ubnd-tinh"),
+        drafting_body=DraftingBodyFactory.create(),
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=40),
+        slug="cong-du-lieu-mo",
+    )
+    draft.save_revision().publish()
+    draft.refresh_from_db()
+    return draft
+
+
+def test_an_attached_regulation_reads_with_its_heading_before_its_articles(client, decision_draft):
+    html = client.get(decision_draft.url).content.decode()
+
+    heading = html.index('id="att_1"')
+    assert html.index('id="art_3"') < heading < html.index('id="att_1__chp_I"')
+    assert "(Ban hành kèm theo Quyết định số /2026/QĐ-UBND" in html
+    assert 'href="#att_1"' in html and 'href="#att_1__art_7"' in html  # contents
+    assert html.count('class="provision provision--article"') == 10
+    assert "Mẫu số 01" in html  # the form stays an annex
+
+
+def test_an_attached_regulation_prints_and_exports(client, decision_draft):
+    printed = client.get(f"{decision_draft.url}ban-in/1/").content.decode()
+    assert printed.index('id="art_3"') < printed.index('id="att_1"')
+    assert printed.index('id="att_1"') < printed.index('id="att_1__art_1"')
+    assert client.get(f"{decision_draft.url}tai-ve/1/pdf/").content.startswith(b"%PDF-")
+    for extension in ("xml", "docx"):
+        response = client.get(f"{decision_draft.url}tai-ve/1/{extension}/")
+        reimported = parse_upload(f"export.{extension}", response.content)
+        assert tree(reimported) == tree(parse(DECISION))
+        assert reimported.attachments == parse(DECISION).attachments

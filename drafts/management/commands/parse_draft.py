@@ -9,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from drafts.importers import parse_file
-from drafts.importers.structure import DraftImportError, ParsedDocument, ParsedProvision
+from drafts.importers.structure import (
+    DraftImportError,
+    ParsedDocument,
+    ParsedProvision,
+    group_by_attachment,
+)
 
 
 class Command(BaseCommand):
@@ -43,7 +48,12 @@ def outline(document: ParsedDocument) -> list[str]:
         document.title,
         "",
     ]
-    lines.extend(_provision_lines(document.provisions, depth=0))
+    headings = {item["eid_prefix"]: item.get("heading", "") for item in document.attachments}
+    for prefix, provisions in group_by_attachment(document.provisions):
+        if prefix:  # a regulation attached to the decision: its heading, then its provisions
+            heading = " ".join(headings.get(prefix, "").split("\n"))
+            lines.extend(["", f"{prefix} {heading}".rstrip()])
+        lines.extend(_provision_lines(provisions, depth=0))
     if document.annexes:
         lines.extend(["", _("%(count)d annex(es)") % {"count": len(document.annexes)}])
     lines.extend(["", _("Warnings:") if document.warnings else _("No warnings.")])
