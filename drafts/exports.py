@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from .importers.akn import akn_export
+from .importers.docx import docx_export
 from .models import DraftVersion
 from .selectors import provision_tree, version_to_parsed
 
@@ -20,12 +22,8 @@ def version_export(
     """(content, content type, file name) of the version in the format."""
     filename = f"{slugify(version.draft.slug)}-du-thao-{version.number}.{fmt}"
     if fmt == "xml":
-        from .importers.akn import akn_export
-
         return akn_export(version_to_parsed(version=version)), EXPORT_FORMATS[fmt], filename
     if fmt == "docx":
-        from .importers.docx import docx_export
-
         return docx_export(version_to_parsed(version=version)), EXPORT_FORMATS[fmt], filename
     if fmt == "pdf":
         return _pdf(version, request), EXPORT_FORMATS[fmt], filename
@@ -33,7 +31,7 @@ def version_export(
 
 
 def _pdf(version: DraftVersion, request: HttpRequest | None) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is asked for
 
     html = render_to_string(
         "pdf/draft_version.html",

@@ -88,20 +88,25 @@ def draft_index(demo_site) -> DraftIndexPage:
     return DraftIndexPage.objects.get()
 
 
-@pytest.fixture
-def open_draft(draft_index):
+def published_draft(*, index: DraftIndexPage, parsed: ParsedDocument, slug: str):
+    """A live draft open for comments (opened yesterday, closing in 40 days) with version 1."""
     from drafts.services import draft_create
 
     now = timezone.now()
     draft = draft_create(
-        index=draft_index,
-        parsed=parsed_document(),
+        index=index,
+        parsed=parsed,
         document_type=DocumentType.objects.get(code="quyet-dinh-ubnd-tinh"),
         drafting_body=DraftingBodyFactory.create(),
         opens_at=now - datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=40),
-        slug="du-thao-thu-nghiem",
+        slug=slug,
     )
     draft.save_revision().publish()
     draft.refresh_from_db()
     return draft
+
+
+@pytest.fixture
+def open_draft(draft_index):
+    return published_draft(index=draft_index, parsed=parsed_document(), slug="du-thao-thu-nghiem")

@@ -7,9 +7,8 @@ from drafts.importers import parse_upload
 from drafts.models import DraftPage
 from drafts.selectors import version_to_parsed
 from drafts.services import draft_version_create
-from tests.drafts.conftest import article, parsed_document
+from tests.drafts.conftest import article, parsed_document, published_draft
 from tests.drafts.test_parser_attachment import DECISION, parse, tree
-from tests.factories import DraftingBodyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,26 +162,7 @@ def test_targeted_questions_and_accompanying_documents_are_shown(client, open_dr
 
 @pytest.fixture
 def decision_draft(draft_index):
-    import datetime
-
-    from django.utils import timezone
-
-    from drafts.models import DocumentType
-    from drafts.services import draft_create
-
-    now = timezone.now()
-    draft = draft_create(
-        index=draft_index,
-        parsed=parse(DECISION),
-        document_type=DocumentType.objects.get(code="quyet-dinh-ubnd-tinh"),
-        drafting_body=DraftingBodyFactory.create(),
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=now + datetime.timedelta(days=40),
-        slug="cong-du-lieu-mo",
-    )
-    draft.save_revision().publish()
-    draft.refresh_from_db()
-    return draft
+    return published_draft(index=draft_index, parsed=parse(DECISION), slug="cong-du-lieu-mo")
 
 
 def test_an_attached_regulation_reads_with_its_heading_before_its_articles(client, decision_draft):
