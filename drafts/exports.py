@@ -1,5 +1,6 @@
 """Exports of a published version: Akoma Ntoso XML, .docx and PDF."""
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -28,6 +29,18 @@ def version_export(
     if fmt == "pdf":
         return _pdf(version, request), EXPORT_FORMATS[fmt], filename
     raise ValueError(f"Unknown export format {fmt!r}")
+
+
+def version_export_cached(
+    *, version: DraftVersion, fmt: str, request: HttpRequest | None = None
+) -> tuple[bytes, str, str]:
+    """version_export, kept for an hour: a published version's text never changes."""
+    key = f"drafts:export:{version.pk}:{fmt}"
+    exported = cache.get(key)
+    if exported is None:
+        exported = version_export(version=version, fmt=fmt, request=request)
+        cache.set(key, exported, timeout=3600)
+    return exported
 
 
 def _pdf(version: DraftVersion, request: HttpRequest | None) -> bytes:

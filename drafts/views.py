@@ -1,13 +1,12 @@
 """Public views of a draft: read a version, compare two, print, export (selectors do the work)."""
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from .diff import Change, compare_versions
-from .exports import EXPORT_FORMATS, version_export
+from .exports import EXPORT_FORMATS, version_export_cached
 from .models import DraftPage, DraftVersion
 from .selectors import provision_tree, published_versions, table_of_contents
 
@@ -73,12 +72,9 @@ def draft_export(request: HttpRequest, draft: DraftPage, *, number: int, fmt: st
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("Unknown export format."))
     version = _published_version(draft, number)
-    key = f"drafts:export:{version.pk}:{fmt}"
-    exported = cache.get(key)
-    if exported is None:
-        exported = version_export(version=version, fmt=fmt, request=request)
-        cache.set(key, exported, timeout=3600)
-    content, content_type, filename = exported
+    content, content_type, filename = version_export_cached(
+        version=version, fmt=fmt, request=request
+    )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
