@@ -25,7 +25,7 @@ from drafts.services import (
     draft_version_create,
     drafting_body_ensure,
 )
-from feedback.services import moderators_group_ensure
+from feedback.services.moderation import moderators_group_ensure
 
 PORTAL_NAME = "Cổng lấy ý kiến dự thảo văn bản"
 AGENCY = "Sở Thông tin và Truyền thông"

@@ -109,6 +109,11 @@ def consultation_period_errors(
     return {}
 
 
+class Moderation(models.TextChoices):
+    POST = "post", _("Post-moderated: comments appear at once, moderators review them after")
+    PRE = "pre", _("Pre-moderated: a moderator approves each comment before it appears")
+
+
 class DraftIndexPage(Page):
     """The portal's "Lấy ý kiến dự thảo văn bản" section: every draft, with filters."""
 
@@ -156,6 +161,9 @@ class DraftPage(RoutablePageMixin, Page):
         help_text=_("Required when the period is shorter than the document type's minimum."),
     )
     policy_areas = ParentalManyToManyField(PolicyArea, verbose_name=_("policy areas"), blank=True)
+    moderation = models.CharField(
+        _("moderation"), max_length=4, choices=Moderation.choices, default=Moderation.POST
+    )
     synthesis_report = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("published synthesis report"),
@@ -181,6 +189,7 @@ class DraftPage(RoutablePageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                 FieldPanel("short_period_reason"),
+                FieldPanel("moderation"),
             ],
             heading=_("Consultation period"),
         ),

@@ -203,6 +203,8 @@ if env.str("OIDC_CLIENT_ID", default=""):
             }
         ]
     }
+# Proxies in front of the site that append to X-Forwarded-For (client IPs for rate limits).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 
@@ -222,11 +224,33 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "static")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Comment attachments: never under MEDIA_ROOT (which a proxy may serve), only through a view.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Feedback: above "hold" comments in a window they wait for a moderator, above "refuse" they are
+# refused with a clear message. Per account and per IP address (an office may share one address).
+FEEDBACK_RATE_LIMITS = {
+    "user": {
+        "window": env.int("FEEDBACK_RATE_WINDOW", default=600),
+        "hold": env.int("FEEDBACK_RATE_USER_HOLD", default=10),
+        "refuse": env.int("FEEDBACK_RATE_USER_REFUSE", default=30),
+    },
+    "ip": {
+        "window": env.int("FEEDBACK_RATE_WINDOW", default=600),
+        "hold": env.int("FEEDBACK_RATE_IP_HOLD", default=60),
+        "refuse": env.int("FEEDBACK_RATE_IP_REFUSE", default=300),
+    },
+}
+FEEDBACK_ATTACHMENT_MAX_BYTES = env.int("FEEDBACK_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+FEEDBACK_ATTACHMENT_MAX_COUNT = env.int("FEEDBACK_ATTACHMENT_MAX_COUNT", default=5)
+# The version of the personal-data notice (Nghị định 13/2023/NĐ-CP) a respondent consents to;
+# raise it when the text in feedback/consent.py changes and everyone is asked again.
+FEEDBACK_CONSENT_VERSION = "2026-01"
 
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("PORTAL_NAME", default="Cổng góp ý dự thảo văn bản")

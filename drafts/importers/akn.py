@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from search.text import fold
+
 from .structure import (
     EID_PREFIX,
     DraftImportError,
@@ -167,10 +169,7 @@ def _add_paragraphs(parent: etree._Element, lines: Iterable[str]) -> None:
 
 def _slug(text: str) -> str:
     """ASCII slug for FRBR URIs: "48/2013/NĐ-CP" -> "48-2013-nd-cp"."""
-    # đ has no Unicode decomposition, so NFKD alone would drop it instead of folding it to d.
-    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    ascii_text = folded.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 def _find_date(text: str) -> tuple[re.Match[str], date] | None:

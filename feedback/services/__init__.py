@@ -1,0 +1,1 @@
+"""Writes on feedback, one module per concern (comments, moderation, dispositions, ...)."""

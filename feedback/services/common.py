@@ -1,0 +1,21 @@
+"""What several feedback writes share: tasks after commit, the cached per-provision counts."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+
+def enqueue_on_commit(task_path: str, *args: object) -> None:
+    """Enqueue the task (by dotted path) once the current transaction commits; never inside it.
+
+    Named by path so a write need not import every task module (and their templates and mail).
+    """
+    transaction.on_commit(lambda: import_string(task_path).enqueue(*args))
+
+
+def counts_cache_key(version_id: int) -> str:
+    return f"feedback-counts:{version_id}"
+
+
+def feedback_counts_invalidate(*, version_id: int) -> None:
+    transaction.on_commit(lambda: cache.delete(counts_cache_key(version_id)))
