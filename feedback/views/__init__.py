@@ -1,0 +1,1 @@
+"""Public views of feedback, one module per area; each module exports its `urlpatterns`."""

@@ -1,0 +1,5 @@
+"""Views: account (being built)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

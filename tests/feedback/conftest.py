@@ -1,0 +1,90 @@
+"""Feedback fixtures: an open draft, respondents with profiles, drafters, a moderator."""
+
+import pytest
+from django.conf import settings
+
+from feedback.choices import Province, RespondentType, Stance
+from feedback.models import Consent, RespondentProfile
+from feedback.services.comments import CommentInput, feedback_create
+from feedback.services.moderation import moderators_group_ensure
+from tests.drafts.conftest import draft_index, open_draft  # noqa: F401  (fixtures)
+from tests.factories import DraftingBodyFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def respondent_create(
+    *,
+    email: str | None = None,
+    respondent_type: str = RespondentType.INDIVIDUAL,
+    organisation: str = "",
+    province: str = Province.DA_NANG,
+    full_name: str = "Nguyễn Thị Lan",
+    phone: str = "0905123456",
+):
+    """A verified user with a complete respondent profile and current consent."""
+    user = UserFactory.create(**({"email": email} if email else {}))
+    RespondentProfile.objects.create(
+        user=user,
+        full_name=full_name,
+        respondent_type=respondent_type,
+        organisation=organisation,
+        province=province,
+        phone=phone,
+    )
+    Consent.objects.create(user=user, version=settings.FEEDBACK_CONSENT_VERSION)
+    return user
+
+
+@pytest.fixture
+def respondent(db):
+    return respondent_create(email="lan@example.com")
+
+
+@pytest.fixture
+def other_respondent(db):
+    return respondent_create(email="minh@example.com", full_name="Trần Văn Minh")
+
+
+@pytest.fixture
+def press_respondent(db):
+    return respondent_create(
+        email="toasoan@example.com",
+        respondent_type=RespondentType.PRESS,
+        organisation="Báo Đà Nẵng",
+        full_name="Lê Văn Báo",
+    )
+
+
+@pytest.fixture
+def drafter(open_draft):  # noqa: F811
+    """A drafter of the body that drafts `open_draft`."""
+    user = UserFactory.create(email="drafter.body@example.com")
+    user.groups.add(open_draft.drafting_body.drafters)
+    return user
+
+
+@pytest.fixture
+def other_drafter(db):
+    """A drafter of another drafting body."""
+    user = UserFactory.create(email="drafter.other@example.com")
+    user.groups.add(DraftingBodyFactory.create().drafters)
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory.create(email="moderator.test@example.com")
+    user.groups.add(moderators_group_ensure())
+    return user
+
+
+def comment_create(draft, author, *, eid: str = "art_1", body: str = "Đề nghị làm rõ.", **fields):
+    """A comment on the draft's latest version, through the service (published unless held)."""
+    data = CommentInput(body=body, stance=fields.pop("stance", Stance.AMEND), **fields)
+    version = draft.versions.order_by("number").last()
+    return feedback_create(author=author, draft=draft, version=version, data=data, eid=eid)
