@@ -18,11 +18,11 @@ from .services.common import counts_cache_key
 PAGE_SIZE = 20
 COUNTS_TTL_S = 300
 SORTS = {
-    "moi-nhat": ("-created_at", "-pk"),  # newest
-    "ung-ho": ("-support_count", "-created_at", "-pk"),  # most supported
-    "cu-nhat": ("created_at", "pk"),  # oldest
+    "newest": ("-created_at", "-pk"),
+    "supported": ("-support_count", "-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
 }
-DEFAULT_SORT = "moi-nhat"
+DEFAULT_SORT = "newest"
 
 
 def feedback_counts(*, version: DraftVersion) -> dict[str, int]:
@@ -89,7 +89,9 @@ def _threads(roots: list[Feedback], replies: QuerySet[Feedback]) -> list[ThreadN
 
 
 def _with_display(queryset: QuerySet[Feedback]) -> QuerySet[Feedback]:
-    return queryset.select_related("version", "disposition").prefetch_related("attachments")
+    return queryset.select_related(
+        "version", "provision", "disposition__changed_provision__version"
+    ).prefetch_related("attachments", "answers")
 
 
 def feedback_listing(

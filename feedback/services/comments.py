@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -30,6 +31,7 @@ from ..choices import (
 from ..errors import FeedbackRefused
 from ..models import (
     MAX_DEPTH,
+    Consent,
     Feedback,
     FeedbackAttachment,
     Flag,
@@ -85,14 +87,18 @@ def check_can_comment(*, user: AbstractBaseUser, draft: DraftPage) -> Respondent
             if draft.status != ConsultationStatus.UPCOMING
             else _("The consultation on this draft has not opened yet."),
             status=409,
+            code="closed",
         )
     if not draft.live:
         raise FeedbackRefused(_("This draft is not published."), status=404)
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
         raise FeedbackRefused(_("Verify your e-mail address before you comment."), status=403)
     profile = RespondentProfile.objects.filter(user=user).first()
-    if profile is None:
-        raise FeedbackRefused(_("Complete your respondent profile before you comment."), status=403)
+    consented = Consent.objects.filter(user=user, version=settings.FEEDBACK_CONSENT_VERSION)
+    if profile is None or not consented.exists():
+        raise FeedbackRefused(
+            _("Complete your respondent profile before you comment."), status=403, code="profile"
+        )
     return profile
 
 
