@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
@@ -17,7 +18,14 @@ from wagtail.models import Page, Site
 from cms.models import FooterLink, HomePage, NewsIndexPage, NewsPage, PortalSettings, StandardPage
 from cms.services import portal_editors_group_ensure, portal_settings_update, site_home_ensure
 from drafts.importers import parse_upload
-from drafts.models import DocumentType, DraftIndexPage, DraftingBody, DraftPage, PolicyArea
+from drafts.models import (
+    DocumentType,
+    DraftIndexPage,
+    DraftingBody,
+    DraftPage,
+    PolicyArea,
+    Provision,
+)
 from drafts.services import (
     document_types_ensure,
     draft_create,
@@ -25,6 +33,9 @@ from drafts.services import (
     draft_version_create,
     drafting_body_ensure,
 )
+from feedback.choices import DisplayName, Province, RespondentType, Stance
+from feedback.models import Consent, Feedback, RespondentProfile
+from feedback.services.comments import CommentInput, feedback_create
 from feedback.services.moderation import moderators_group_ensure
 
 PORTAL_NAME = "Cổng lấy ý kiến dự thảo văn bản"
@@ -201,6 +212,102 @@ def _seed_user(demo: DemoUser, groups: list[Group]) -> AbstractUser:
     return user
 
 
+# Respondents of the demo: (e-mail, full name, type, organisation, province, shown as).
+DEMO_RESPONDENTS = [
+    (
+        "citizen@example.com",
+        "Nguyễn Văn An",
+        RespondentType.INDIVIDUAL,
+        "",
+        Province.DA_NANG,
+        DisplayName.FULL_NAME,
+    ),
+    (
+        "hiephoi@example.com",
+        "Võ Thị Hạnh",
+        RespondentType.ORGANISATION,
+        "Hiệp hội Phần mềm và Dịch vụ CNTT Đà Nẵng",
+        Province.DA_NANG,
+        DisplayName.ORGANISATION,
+    ),
+    (
+        "bao@example.com",
+        "Lê Quang Vinh",
+        RespondentType.PRESS,
+        "Báo Đà Nẵng",
+        Province.DA_NANG,
+        DisplayName.ORGANISATION,
+    ),
+]
+DEMO_COMMENTS = [
+    # (respondent index, article index in the text, stance, body, critique)
+    (0, 0, Stance.AGREE, "Tôi tán thành phạm vi điều chỉnh của dự thảo.", False),
+    (
+        1,
+        1,
+        Stance.AMEND,
+        "Đề nghị bổ sung doanh nghiệp cung cấp dịch vụ công nghệ thông tin vào "
+        "đối tượng áp dụng,\nvì các doanh nghiệp này tham gia trực tiếp vào hạ tầng số.",
+        True,
+    ),
+    (2, 2, Stance.OTHER, "Đề nghị làm rõ cơ quan chịu trách nhiệm công bố dữ liệu mở.", True),
+]
+
+
+def _respondent(
+    email: str, full_name: str, kind: str, organisation: str, province: str, shown_as: str
+) -> AbstractUser:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
+    if created:
+        user.set_unusable_password()  # sample respondents: nobody signs in as them
+        user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    RespondentProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "full_name": full_name,
+            "respondent_type": kind,
+            "organisation": organisation,
+            "province": province,
+            "display_name": shown_as,
+        },
+    )
+    Consent.objects.get_or_create(user=user, version=settings.FEEDBACK_CONSENT_VERSION)
+    return user
+
+
+def _seed_feedback(citizen: AbstractUser) -> None:
+    """A few published comments on the demo draft, once; the demo citizen may comment at once."""
+    respondents = [_respondent(*row) for row in DEMO_RESPONDENTS]
+    draft = DraftPage.objects.get(slug=DEMO_DRAFT_SLUG)
+    if Feedback.objects.filter(draft=draft).exists():
+        return
+    version = draft.versions.order_by("number").last()
+    articles = list(
+        Provision.objects.filter(version=version, kind="article").values_list("eid", flat=True)
+    )
+    comments = [
+        feedback_create(
+            author=respondents[who],
+            draft=draft,
+            version=version,
+            eid=articles[article],
+            data=CommentInput(body=body, stance=stance, kind="critique" if critique else "comment"),
+        )
+        for who, article, stance, body, critique in DEMO_COMMENTS
+    ]
+    feedback_create(
+        author=respondents[0],
+        draft=draft,
+        version=version,
+        parent=comments[1],
+        data=CommentInput(body="Tôi ủng hộ đề xuất này của Hiệp hội."),
+    )
+
+
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     home = _seed_pages()
@@ -230,8 +337,8 @@ def seed_demo() -> dict[str, int]:
         "moderator": [moderators_group_ensure()],
         "admin": [],
     }
-    for demo in DEMO_USERS:
-        _seed_user(demo, role_groups[demo.role])
+    users = {demo.role: _seed_user(demo, role_groups[demo.role]) for demo in DEMO_USERS}
+    _seed_feedback(users["citizen"])
     return {
         "pages": Page.objects.filter(depth__gt=1).count(),
         "drafting_bodies": DraftingBody.objects.count(),

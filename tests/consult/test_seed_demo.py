@@ -10,6 +10,7 @@ from wagtail.models import Page, PageLogEntry, Site
 from cms.models import HomePage, NewsPage, PortalSettings
 from consult.demo import DEMO_USERS
 from drafts.models import DraftingBody
+from feedback.models import Feedback
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,7 @@ def snapshot() -> dict[str, int]:
         "users": get_user_model().objects.count(),
         "groups": Group.objects.count(),
         "addresses": EmailAddress.objects.count(),
+        "feedback": Feedback.objects.count(),
     }
 
 
@@ -34,7 +36,9 @@ def test_seed_demo_is_idempotent(settings):
 
     assert snapshot() == first
     assert first["bodies"] == 2
-    assert first["users"] == len(DEMO_USERS)
+    # The demo users, and the two sample organisations whose comments the demo draft shows.
+    assert first["users"] == len(DEMO_USERS) + 2
+    assert first["feedback"] == 4
 
 
 def test_seed_demo_creates_a_city_department_portal(demo_site):
