@@ -27,6 +27,14 @@ def require_service_url(env_var: str, what: str) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back rows' primary keys are reused."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo_site(db):
     """The demo portal, drafting bodies and users, as `make run` loads them."""

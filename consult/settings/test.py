@@ -14,6 +14,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SEARCH_ENGINE["INDEX_PREFIX"] = env.str("SEARCH_INDEX_PREFIX", default="consult-test")
 ACCOUNT_RATE_LIMITS = False
+# Tests that exercise the feedback rate limits set their own.
+FEEDBACK_RATE_LIMITS = {
+    scope: {"window": 600, "hold": 10_000, "refuse": 100_000} for scope in ("user", "ip")
+}
 STORAGES["staticfiles"] = {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
 }

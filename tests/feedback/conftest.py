@@ -3,11 +3,12 @@
 import pytest
 from django.conf import settings
 
+from drafts.models import DraftIndexPage
 from feedback.choices import Province, RespondentType, Stance
 from feedback.models import Consent, RespondentProfile
 from feedback.services.comments import CommentInput, feedback_create
 from feedback.services.moderation import moderators_group_ensure
-from tests.drafts.conftest import draft_index, open_draft  # noqa: F401  (fixtures)
+from tests.drafts.conftest import english, open_draft  # noqa: F401  (fixtures)
 from tests.factories import DraftingBodyFactory, UserFactory
 
 
@@ -15,6 +16,22 @@ from tests.factories import DraftingBodyFactory, UserFactory
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def draft_index(db):
+    """Only what feedback needs of a portal (home, drafts index, document types, editors):
+    much faster than the whole demo, and without its sample comments."""
+    from cms.services import portal_editors_group_ensure, site_home_ensure
+    from drafts.services import document_types_ensure
+
+    document_types_ensure()
+    home = site_home_ensure(title="Cổng lấy ý kiến")
+    portal_editors_group_ensure(home=home)
+    index = DraftIndexPage(title="Lấy ý kiến dự thảo văn bản", slug="lay-y-kien-du-thao")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return index
 
 
 def respondent_create(
