@@ -1,0 +1,1 @@
+"""Wagtail admin views of feedback: the moderation queue, drafters' review, paper submissions."""
