@@ -77,11 +77,21 @@ def press_respondent(db):
     )
 
 
+def _with_admin_access(group):
+    """Drafters work in the Wagtail admin, as drafting_body_ensure sets their group up."""
+    from django.contrib.auth.models import Permission
+
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    return group
+
+
 @pytest.fixture
 def drafter(open_draft):  # noqa: F811
     """A drafter of the body that drafts `open_draft`."""
     user = UserFactory.create(email="drafter.body@example.com")
-    user.groups.add(open_draft.drafting_body.drafters)
+    user.groups.add(_with_admin_access(open_draft.drafting_body.drafters))
     return user
 
 
@@ -89,7 +99,7 @@ def drafter(open_draft):  # noqa: F811
 def other_drafter(db):
     """A drafter of another drafting body."""
     user = UserFactory.create(email="drafter.other@example.com")
-    user.groups.add(DraftingBodyFactory.create().drafters)
+    user.groups.add(_with_admin_access(DraftingBodyFactory.create().drafters))
     return user
 
 
