@@ -33,7 +33,7 @@ from drafts.services import (
     draft_version_create,
     drafting_body_ensure,
 )
-from feedback.choices import DisplayName, Province, RespondentType, Stance
+from feedback.choices import DisplayName, EmailFrequency, Province, RespondentType, Stance
 from feedback.models import Consent, Feedback, RespondentProfile
 from feedback.services.comments import CommentInput, feedback_create
 from feedback.services.moderation import moderators_group_ensure
@@ -273,6 +273,10 @@ def _respondent(
             "organisation": organisation,
             "province": province,
             "display_name": shown_as,
+            # The sample organisations are fictional: never e-mail their example.com addresses.
+            "email_frequency": EmailFrequency.IMMEDIATE
+            if user.has_usable_password()
+            else EmailFrequency.NEVER,
         },
     )
     Consent.objects.get_or_create(user=user, version=settings.FEEDBACK_CONSENT_VERSION)

@@ -86,3 +86,93 @@ def test_without_javascript_each_provision_has_its_form(live_demo, new_context):
 
     expect(page).to_have_url(re.compile(r"/y-kien/\d+/"))
     assert Feedback.objects.filter(eid=clause.eid, body="Tôi tán thành khoản này.").exists()
+
+
+def test_the_whole_loop_from_sign_up_to_the_answer(live_demo, page: Page, mailoutbox):
+    """Sign up → comment on selected words → reply → support → flag → a moderator hides the
+    reply with a reason → the drafter publishes an answer → the author sees it and is told."""
+    from tests.browser.test_accounts import PASSWORD, link_in, submit
+    from tests.browser.test_drafts import sign_out
+
+    base = live_demo.url
+    draft = demo_draft()
+    clause = first_clause(draft)
+    words = " ".join(clause.text.split()[:3])
+    email = "nguoi.gop.y@example.com"
+
+    # Sign up and verify the address.
+    page.goto(f"{base}/accounts/signup/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    submit(page)
+    confirmation = [message for message in mailoutbox if message.to == [email]][0]
+    page.goto(link_in(confirmation, "/accounts/confirm-email/"))
+    submit(page)
+    sign_in(page, base, email, PASSWORD, draft.url)
+
+    # Select words in a clause: the form asks for a profile first, then comes back with the quote.
+    select_words(page, clause.eid, words)
+    page.locator(".feedback-quote-button").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so/"))
+    page.locator("#id_full_name").fill("Đặng Thị Mai")
+    page.locator("input[name=respondent_type][value=individual]").check()
+    page.locator("#id_province").select_option("da-nang")
+    page.locator("input[name=display_name][value=province]").check()
+    page.locator("#id_consent").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#id_quote")).to_have_value(words)
+    page.locator("input[name=stance][value=amend]").check()
+    page.locator("#id_body").fill("Đề nghị quy định rõ thời hạn.")
+    page.locator("main form[enctype] button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/y-kien/\d+/"))
+    comment = Feedback.objects.get(body="Đề nghị quy định rõ thời hạn.")
+    assert comment.author_name.endswith("Đà Nẵng")  # shown as a citizen of the province
+    sign_out(page, base)
+
+    # Another citizen replies, supports and flags.
+    sign_in(page, base, *CITIZEN, f"/y-kien/{comment.pk}/")
+    page.locator(f"#tra-loi-form-{comment.pk} summary").click()
+    page.locator(f"#reply-body-{comment.pk}").fill("Tôi cũng đề nghị như vậy.")
+    page.locator(f"#tra-loi-form-{comment.pk} button[type=submit]").click()
+    reply = Feedback.objects.get(parent=comment)
+    expect(page.locator(f"#y-kien-{reply.pk}")).to_contain_text("Tôi cũng đề nghị như vậy.")
+    page.locator(f"#y-kien-{comment.pk} > .feedback-comment__actions button").click()
+    expect(page.locator(f"#y-kien-{comment.pk} > .feedback-comment__actions")).to_contain_text("1")
+    page.goto(f"{base}/y-kien/{reply.pk}/bao-cao/")
+    page.locator("input[name=reason][value=off_topic]").check()
+    page.locator("main form button[type=submit]").click()
+    comment.refresh_from_db()
+    reply.refresh_from_db()
+    assert (comment.support_count, reply.flag_count) == (1, 1)
+    sign_out(page, base)
+
+    # The moderator hides the reply with a reason from the published list.
+    sign_in(page, base, "moderator@example.com", "demo-moderator-2026", "/admin/")
+    page.goto(f"{base}/admin/feedback/comments/{reply.pk}/")
+    page.locator("select[name=action]").select_option("hide")
+    page.locator("select[name=reason]").select_option("off_topic")
+    page.locator("form[action$='/decide/'] button[type=submit]").click()
+    reply.refresh_from_db()
+    assert (reply.status, reply.moderation_reason) == ("hidden", "off_topic")
+    sign_out(page, base)
+
+    # The drafter answers the comment and publishes the answer.
+    sign_in(page, base, "drafter@example.com", "demo-drafter-2026", "/admin/")
+    page.goto(f"{base}/admin/feedback/answers/new/?id={comment.pk}")
+    page.locator("select[name=kind]").select_option("accepted")
+    page.locator("textarea[name=answer]").fill("Tiếp thu: dự thảo lần sau quy định thời hạn 15 ngày.")
+    page.locator("main form button[type=submit]").click()
+    page.goto(f"{base}/admin/feedback/drafts/{draft.pk}/answers/")
+    page.locator("form[action$='/publish/'] button[type=submit]").first.click()
+    comment.refresh_from_db()
+    assert comment.disposition.is_published
+    sign_out(page, base)
+
+    # The author sees the answer under the comment, and the notification.
+    sign_in(page, base, email, PASSWORD, "/tai-khoan/thong-bao/")
+    notices = page.locator("main")
+    expect(notices).to_contain_text(draft.title[:30])
+    page.goto(f"{base}/y-kien/{comment.pk}/")
+    expect(page.locator(f"#tra-loi-{comment.pk}")).to_contain_text("thời hạn 15 ngày")
+    expect(page.locator(f"#y-kien-{reply.pk}")).to_have_count(0)  # hidden from the public
