@@ -10,7 +10,7 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import AbstractUser, Group, User
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -256,9 +256,8 @@ DEMO_COMMENTS = [
 
 def _respondent(
     email: str, full_name: str, kind: str, organisation: str, province: str, shown_as: str
-) -> AbstractUser:
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(username=email, defaults={"email": email})
+) -> User:
+    user, created = User.objects.get_or_create(username=email, defaults={"email": email})
     if created:
         user.set_unusable_password()  # sample respondents: nobody signs in as them
         user.save()
@@ -283,7 +282,7 @@ def _respondent(
     return user
 
 
-def _seed_feedback(citizen: AbstractUser) -> None:
+def _seed_feedback() -> None:
     """A few published comments on the demo draft, once; the demo citizen may comment at once."""
     respondents = [_respondent(*row) for row in DEMO_RESPONDENTS]
     draft = DraftPage.objects.get(slug=DEMO_DRAFT_SLUG)
@@ -341,8 +340,9 @@ def seed_demo() -> dict[str, int]:
         "moderator": [moderators_group_ensure()],
         "admin": [],
     }
-    users = {demo.role: _seed_user(demo, role_groups[demo.role]) for demo in DEMO_USERS}
-    _seed_feedback(users["citizen"])
+    for demo in DEMO_USERS:
+        _seed_user(demo, role_groups[demo.role])
+    _seed_feedback()
     return {
         "pages": Page.objects.filter(depth__gt=1).count(),
         "drafting_bodies": DraftingBody.objects.count(),

@@ -1,13 +1,13 @@
 """Who may see and do what with feedback: the one place these rules live."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from drafts.models import DraftPage
 
 from .choices import FeedbackStatus
 from .models import Feedback
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def is_moderator(user: AnyUser) -> bool:
@@ -23,7 +23,7 @@ def drafter_body_ids(user: AnyUser) -> set[int]:
         from drafts.models import DraftingBody
 
         cached = set(DraftingBody.objects.filter(drafters__user=user).values_list("pk", flat=True))
-        user._drafter_body_ids = cached  # type: ignore[union-attr]
+        user._drafter_body_ids = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -79,7 +79,7 @@ def province_resident_name(province: str) -> str:
     return _("Citizen of %(province)s") % {"province": Province(province).label}
 
 
-def check_can_comment(*, user: AbstractBaseUser, draft: DraftPage) -> RespondentProfile:
+def check_can_comment(*, user: User, draft: DraftPage) -> RespondentProfile:
     """The respondent's profile when they may comment on the draft now; FeedbackRefused if not."""
     if draft.status != ConsultationStatus.OPEN:
         raise FeedbackRefused(
@@ -156,7 +156,7 @@ def _clean_input(data: CommentInput, *, provision: Provision | None, reply: bool
     )
 
 
-def _rate_hold(*, user: AbstractBaseUser, ip_address: str | None) -> bool:
+def _rate_hold(*, user: User, ip_address: str | None) -> bool:
     """Count this submission; True to hold it for a moderator, FeedbackRefused when far over."""
     hold = False
     for scope, key in (("user", str(user.pk)), ("ip", ip_address or "")):
@@ -173,7 +173,7 @@ def _rate_hold(*, user: AbstractBaseUser, ip_address: str | None) -> bool:
     return hold
 
 
-def _existing(*, user: AbstractBaseUser, key: uuid.UUID | None) -> Feedback | None:
+def _existing(*, user: User, key: uuid.UUID | None) -> Feedback | None:
     if key is None:
         return None
     return Feedback.objects.filter(author=user, idempotency_key=key).first()
@@ -181,7 +181,7 @@ def _existing(*, user: AbstractBaseUser, key: uuid.UUID | None) -> Feedback | No
 
 def feedback_create(
     *,
-    author: AbstractBaseUser,
+    author: User,
     draft: DraftPage,
     version: DraftVersion,
     data: CommentInput,
@@ -275,13 +275,13 @@ def _feedback_insert(
     eid: str,
     parent: Feedback | None,
     data: CommentInput,
-    author: AbstractBaseUser | None,
+    author: User | None,
     identity: dict[str, str],
     reasons: list[str],
     idempotency_key: uuid.UUID | None = None,
     ip_address: str | None = None,
     channel: str = Channel.ONLINE,
-    entered_by: AbstractBaseUser | None = None,
+    entered_by: User | None = None,
 ) -> Feedback:
     now = timezone.now()
     status = FeedbackStatus.PENDING if reasons else FeedbackStatus.PUBLISHED
@@ -360,7 +360,7 @@ def _attachment_save(
 @transaction.atomic
 def paper_submission_create(
     *,
-    entered_by: AbstractBaseUser,
+    entered_by: User,
     draft: DraftPage,
     version: DraftVersion,
     data: CommentInput,
@@ -380,6 +380,11 @@ def paper_submission_create(
     """
     if respondent_type not in RespondentType.values:
         raise FeedbackRefused(_("Choose one of the respondent types offered."))
+    if (
+        data.kind == FeedbackKind.CRITIQUE
+        and respondent_type not in RespondentType.organisational()
+    ):
+        raise FeedbackRefused(_("Only press agencies and organisations submit official critiques."))
     if channel not in (Channel.PAPER, Channel.LETTER):
         raise FeedbackRefused(_("Choose how the submission was received."))
     provision = _check_anchor(draft=draft, version=version, eid=eid)
@@ -416,7 +421,7 @@ def paper_submission_create(
     return feedback
 
 
-def support_add(*, user: AbstractBaseUser, feedback: Feedback) -> bool:
+def support_add(*, user: User, feedback: Feedback) -> bool:
     """Support a published comment once; False when the user had already supported it."""
     if feedback.status != FeedbackStatus.PUBLISHED:
         raise FeedbackRefused(_("This comment is not published."), status=404)
@@ -433,7 +438,7 @@ def support_add(*, user: AbstractBaseUser, feedback: Feedback) -> bool:
     return True
 
 
-def flag_add(*, user: AbstractBaseUser, feedback: Feedback, reason: str, note: str = "") -> bool:
+def flag_add(*, user: User, feedback: Feedback, reason: str, note: str = "") -> bool:
     """Report a comment to the moderators once; False when the user had already flagged it.
 
     Enough distinct flags send a published comment back to the moderators' queue.
@@ -458,7 +463,7 @@ def flag_add(*, user: AbstractBaseUser, feedback: Feedback, reason: str, note: s
 
 
 def subscription_toggle(
-    *, user: AbstractBaseUser, draft: DraftPage | None = None, thread: Feedback | None = None
+    *, user: User, draft: DraftPage | None = None, thread: Feedback | None = None
 ) -> bool:
     """Follow the draft or thread, or stop following it; True when now following."""
     if thread is not None:
@@ -472,6 +477,6 @@ def subscription_toggle(
     return True
 
 
-def subscription_ensure(*, user: AbstractBaseUser, thread: Feedback) -> None:
+def subscription_ensure(*, user: User, thread: Feedback) -> None:
     """Authors follow their own thread, so they hear of replies."""
     Subscription.objects.get_or_create(user=user, thread=thread.thread or thread)

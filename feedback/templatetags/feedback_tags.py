@@ -124,7 +124,7 @@ def suggestion_diff(feedback: Feedback) -> tuple[Segment, ...]:
 
 @register.filter
 def province_name(code: str) -> str:
-    return Province(code).label if code in Province.values else ""
+    return str(Province(code).label) if code in Province.values else ""
 
 
 @register.simple_tag

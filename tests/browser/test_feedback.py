@@ -106,7 +106,7 @@ def test_the_whole_loop_from_sign_up_to_the_answer(live_demo, page: Page, mailou
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     submit(page)
-    confirmation = [message for message in mailoutbox if message.to == [email]][0]
+    confirmation = next(message for message in mailoutbox if message.to == [email])
     page.goto(link_in(confirmation, "/accounts/confirm-email/"))
     submit(page)
     sign_in(page, base, email, PASSWORD, draft.url)
@@ -161,12 +161,13 @@ def test_the_whole_loop_from_sign_up_to_the_answer(live_demo, page: Page, mailou
     sign_in(page, base, "drafter@example.com", "demo-drafter-2026", "/admin/")
     page.goto(f"{base}/admin/feedback/answers/new/?id={comment.pk}")
     page.locator("select[name=kind]").select_option("accepted")
-    page.locator("textarea[name=answer]").fill("Tiếp thu: dự thảo lần sau quy định thời hạn 15 ngày.")
+    answer = "Tiếp thu: dự thảo lần sau quy định thời hạn 15 ngày."
+    page.locator("textarea[name=answer]").fill(answer)
     page.locator("main form button[type=submit]").click()
     page.goto(f"{base}/admin/feedback/drafts/{draft.pk}/answers/")
     page.locator("form[action$='/publish/'] button[type=submit]").first.click()
     comment.refresh_from_db()
-    assert comment.disposition.is_published
+    assert comment.disposition is not None and comment.disposition.is_published
     sign_out(page, base)
 
     # The author sees the answer under the comment, and the notification.

@@ -41,7 +41,7 @@ def test_a_respondent_comments_on_a_provision_with_a_quote(client, open_draft, r
         "quản lý tập trung",
         FeedbackStatus.PUBLISHED,
     )
-    assert feedback.provision.eid == "art_2__para_1"
+    assert feedback.provision is not None and feedback.provision.eid == "art_2__para_1"
     assert Subscription.objects.filter(user=respondent, thread=feedback).exists()
 
 

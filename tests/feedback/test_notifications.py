@@ -257,7 +257,7 @@ def test_email_is_in_the_site_language_with_text_and_html(
     assert expected.message in message.body
     assert open_draft.title in message.subject
     assert "\n" not in message.subject
-    html, mimetype = message.alternatives[0]
+    html, mimetype = message.alternatives[0]  # type: ignore[attr-defined]
     assert mimetype == "text/html"
     assert f'lang="{settings.LANGUAGE_CODE}"' in html
     assert escape(expected.url) in html
@@ -338,7 +338,7 @@ def test_hidden_notice_gives_the_reason(
         label = str(ModerationReason.OFF_TOPIC.label)
     (message,) = mail.outbox
     assert label in message.body
-    assert escape(label) in message.alternatives[0][0]
+    assert escape(label) in message.alternatives[0][0]  # type: ignore[attr-defined]
     assert "moderator.test@example.com" not in mail_text(message)
     assert_private(mail.outbox, [respondent, moderator])
 

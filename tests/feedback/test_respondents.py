@@ -18,6 +18,7 @@ from feedback.selectors import visible_feedback
 from feedback.selectors_respondents import consent_is_current
 from feedback.services.comments import province_resident_name
 from feedback.services.respondents import (
+    ProfileRefused,
     respondent_data_export,
     respondent_delete,
     respondent_profile_save,
@@ -195,7 +196,7 @@ def test_a_forged_choice_in_the_form_changes_nothing(client, respondent):
     ],
 )
 def test_an_organisation_is_required_for_organisational_respondents(respondent, overrides):
-    with pytest.raises(FeedbackRefused) as refused:
+    with pytest.raises(ProfileRefused) as refused:
         profile_save(respondent, organisation="  \u200b ", **overrides)
 
     assert refused.value.field == "organisation"
@@ -246,7 +247,7 @@ def test_the_phone_is_normalised(respondent, given, stored):
 
 @pytest.mark.parametrize("given", ["12345", "0123456789", "09051234567", "số điện thoại"])
 def test_an_invalid_phone_is_refused(respondent, given):
-    with pytest.raises(FeedbackRefused) as refused:
+    with pytest.raises(ProfileRefused) as refused:
         profile_save(respondent, phone=given)
 
     assert refused.value.field == "phone"
