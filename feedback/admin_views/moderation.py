@@ -49,6 +49,22 @@ def comment_url(feedback: Feedback) -> str:
     return reverse("feedback_admin_comment", args=[feedback.pk])
 
 
+def comment_columns() -> list[Column]:
+    """The first columns of every list of comments in the admin: select, number, who, where."""
+    return [
+        SelectColumn(),
+        TitleColumn("pk", label="#", get_url=comment_url),
+        Column("draft", label=gettext_lazy("Draft")),
+        Column("eid", label=gettext_lazy("Provision")),
+        Column("author_name", label=gettext_lazy("Shown as")),
+        Column(
+            "respondent_type",
+            label=gettext_lazy("Respondent type"),
+            accessor="get_respondent_type_display",
+        ),
+    ]
+
+
 class FeedbackListingView(BaseListingView):
     """A listing of comments whose rows can be ticked and sent to one form."""
 
@@ -86,16 +102,7 @@ class ModerationQueueView(FeedbackListingView):
     results_template_name = "feedback/admin/moderation_queue_results.html"
     filterset_class = ModerationQueueFilterSet
     columns = [
-        SelectColumn(),
-        TitleColumn("pk", label="#", get_url=comment_url),
-        Column("draft", label=gettext_lazy("Draft")),
-        Column("eid", label=gettext_lazy("Provision")),
-        Column("author_name", label=gettext_lazy("Shown as")),
-        Column(
-            "respondent_type",
-            label=gettext_lazy("Respondent type"),
-            accessor="get_respondent_type_display",
-        ),
+        *comment_columns(),
         Column("excerpt", label=gettext_lazy("Comment"), accessor=excerpt),
         Column("hold_reasons", label=gettext_lazy("Held because"), accessor=hold_reasons_text),
         Column("flag_count", label=gettext_lazy("Flags")),

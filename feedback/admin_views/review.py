@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn
 
 from drafts.models import DraftPage
 
@@ -18,9 +18,9 @@ from ..admin_forms import DispositionForm, selected_ids
 from ..errors import FeedbackRefused
 from ..models import Disposition, Feedback
 from ..services.dispositions import disposition_publish, disposition_save
-from .common import AdminRequest, SelectColumn, forbidden, is_drafter
+from .common import AdminRequest, forbidden, is_drafter
 from .filters import ReviewFilterSet, reviewable_drafts
-from .moderation import FeedbackListingView, comment_url, excerpt
+from .moderation import FeedbackListingView, comment_columns, excerpt
 
 
 def disposition_state(feedback: Feedback) -> str:
@@ -50,16 +50,7 @@ class ReviewView(FeedbackListingView):
     results_template_name = "feedback/admin/review_results.html"
     filterset_class = ReviewFilterSet
     columns = [
-        SelectColumn(),
-        TitleColumn("pk", label="#", get_url=comment_url),
-        Column("draft", label=gettext_lazy("Draft")),
-        Column("eid", label=gettext_lazy("Provision")),
-        Column("author_name", label=gettext_lazy("Shown as")),
-        Column(
-            "respondent_type",
-            label=gettext_lazy("Respondent type"),
-            accessor="get_respondent_type_display",
-        ),
+        *comment_columns(),
         Column("stance", label=gettext_lazy("Stance"), accessor="get_stance_display"),
         Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
         Column("excerpt", label=gettext_lazy("Comment"), accessor=excerpt),

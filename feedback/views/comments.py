@@ -55,6 +55,11 @@ def _detail_url(feedback: Feedback) -> str:
     return reverse("feedback:detail", args=[feedback.pk]) + f"#y-kien-{feedback.pk}"
 
 
+def _profile_first(next_url: str) -> HttpResponseRedirect:
+    """To the respondent profile form, coming back to `next_url` once it is saved."""
+    return HttpResponseRedirect(reverse("feedback:profile") + "?" + urlencode({"next": next_url}))
+
+
 def _client_ip(request: HttpRequest) -> str | None:
     try:
         return get_adapter().get_client_ip(request)
@@ -135,9 +140,7 @@ def feedback_new(request: HttpRequest, draft_id: int) -> HttpResponse:
         profile = services.check_can_comment(user=request.user, draft=draft)
     except FeedbackRefused as refusal:
         if refusal.code == "profile":
-            return HttpResponseRedirect(
-                reverse("feedback:profile") + "?" + urlencode({"next": request.get_full_path()})
-            )
+            return _profile_first(request.get_full_path())
         context["refusal"] = refusal.message
         return TemplateResponse(
             request,
@@ -254,9 +257,7 @@ def feedback_reply(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except FeedbackRefused as refusal:
         if refusal.code == "profile":
-            return HttpResponseRedirect(
-                reverse("feedback:profile") + "?" + urlencode({"next": _detail_url(parent)})
-            )
+            return _profile_first(_detail_url(parent))
         form.add_error(None, refusal.message)
         return _detail_response(
             request, parent, reply_form=form, reply_to=pk, status=refusal.status
