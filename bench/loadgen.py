@@ -12,7 +12,7 @@ import http.client
 import ipaddress
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,4 +171,117 @@ def run_round(
     result.elapsed_s = time.monotonic() - started
     if any(thread.is_alive() for thread in threads):
         raise BenchmarkError(f"load generator on {path} did not stop in time")
+    return result
+
+
+# Scripted rounds: any method, headers and body, a different request each time ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request of a scripted round; ``tag`` is the caller's own (what the answer must show)."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    tag: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]  # lower-case names; the last value of a repeated header
+    body: bytes
+
+
+# The next request of client number ``client`` (0-based), its ``seq``-th (0-based).
+NextRequest = Callable[[int, int], Request]
+# A problem with the answer to the request, or None when it is good.
+AnswerCheck = Callable[[Request, Answer], str | None]
+# Told of every request sent, in the client's thread: (client, request, answer or None when no
+# answer came, latency in ms, problem or None).
+AnswerLog = Callable[[int, Request, Answer | None, float, str | None], None]
+
+
+def run_script_round(
+    host: str,
+    port: int,
+    label: str,
+    *,
+    next_request: NextRequest,
+    check: AnswerCheck,
+    clients: int = 4,
+    duration_s: float = 5.0,
+    timeout_s: float = 10.0,
+    max_requests: int = 1_000_000,
+    log: AnswerLog | None = None,
+) -> Round:
+    """Like ``run_round``, but each client sends the requests ``next_request`` makes.
+
+    Closed loops as in ``run_round``: a new connection per request, the next request sent when
+    the answer is read and checked, at most ``clients`` in flight, every request bounded by
+    ``timeout_s``. ``label`` names the round (its ``path``). ``log`` sees every request.
+    """
+    _require_loopback(host)
+    result = Round(path=label, clients=clients, duration_s=duration_s)
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
+    def client(index: int) -> None:
+        latencies: list[float] = []
+        done = failed = read = 0
+        first: str | None = None
+        start_gate.wait()
+        while time.monotonic() < stop_at[0] and done + failed < max_requests // clients:
+            request = next_request(index, done + failed)
+            answer: Answer | None = None
+            problem: str | None = None
+            t0 = time.perf_counter()
+            conn = http.client.HTTPConnection(host, port, timeout=timeout_s)
+            try:
+                headers = {"User-Agent": "consult-bench/1", **request.headers}
+                conn.request(request.method, request.path, body=request.body, headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                answer = Answer(
+                    response.status, {k.lower(): v for k, v in response.getheaders()}, body
+                )
+            except (OSError, http.client.HTTPException) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            finally:
+                conn.close()
+            latency_ms = (time.perf_counter() - t0) * 1000
+            if answer is not None:
+                problem = check(request, answer)
+            if log is not None:
+                log(index, request, answer, latency_ms, problem)
+            if problem is None and answer is not None:
+                done += 1
+                read += len(answer.body)
+                latencies.append(latency_ms)
+            else:
+                failed += 1
+                first = first or problem
+        with lock:
+            result.requests += done
+            result.failures += failed
+            result.bytes_read += read
+            result.latencies_ms.extend(latencies)
+            result.first_failure = result.first_failure or first
+
+    threads = [
+        threading.Thread(target=client, args=(index,), daemon=True) for index in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    started = time.monotonic()
+    stop_at[0] = started + duration_s
+    start_gate.wait()
+    for thread in threads:
+        thread.join(duration_s + timeout_s + 5)
+    result.elapsed_s = time.monotonic() - started
+    if any(thread.is_alive() for thread in threads):
+        raise BenchmarkError(f"load generator on {label} did not stop in time")
     return result

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -225,6 +226,8 @@ def demo_site(
     reserve_s: float = 10.0,
     compress_static: bool = False,
     use_db_template: bool | None = None,
+    env: Mapping[str, str] | None = None,
+    threads: int = 1,
 ) -> Iterator[DemoSite]:
     """Provision and serve the demo portal.
 
@@ -233,11 +236,16 @@ def demo_site(
     ``use_db_template`` (default: in ``--quick`` runs only) copies the SQLite database that an
     earlier run made by migrate + seed_demo from the same code and packages, instead of
     making it again; every fresh SQLite database made here is kept as that template.
+    ``env`` is set for the set-up commands and the server alike, over the environment and the
+    defaults here (e.g. ``services_for(...).env``: a PostgreSQL database, Redis, and a
+    ``SECRET_KEY`` shared with a set-up process that signs sessions); ``threads`` > 1 runs
+    gunicorn's gthread workers with that many threads each instead of sync workers.
     """
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
     static_root = workdir / "static"
     db_file = workdir / "bench.sqlite3"
-    fresh_sqlite = "DATABASE_URL" not in os.environ
+    extra = dict(env or {})
+    fresh_sqlite = "DATABASE_URL" not in os.environ and "DATABASE_URL" not in extra
     use_template = ctx.quick if use_db_template is None else use_db_template
     base = dict(os.environ)
     base.setdefault("DATABASE_URL", f"sqlite:///{db_file}")
@@ -256,6 +264,8 @@ def demo_site(
         "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "false",
     }
+    setup_env |= extra
+    serve_env |= extra
     gunicorn: subprocess.Popen[bytes] | None = None
     try:
         steps = _Steps(ctx, workdir)
@@ -290,7 +300,8 @@ def demo_site(
                 ctx.python, "-m", "gunicorn", "consult.wsgi:application",
                 "--bind", f"{HOST}:{port}",
                 "--workers", str(workers),
-                "--worker-class", "sync",
+                "--worker-class", "sync" if threads <= 1 else "gthread",
+                *(["--threads", str(threads)] if threads > 1 else []),
                 "--timeout", "30",
                 "--graceful-timeout", "5",
                 "--worker-tmp-dir", str(workdir),
@@ -313,7 +324,10 @@ def demo_site(
                 )
             finally:
                 log.close()
-            ctx.log(f"gunicorn: starting on {HOST}:{port} with {workers} workers")
+            ctx.log(
+                f"gunicorn: starting on {HOST}:{port} with {workers} workers"
+                + (f" x {threads} threads" if threads > 1 else "")
+            )
             if _wait_healthy(gunicorn, port, ctx, reserve_s, workdir):
                 break
             ctx.log(f"gunicorn exited early (attempt {attempt + 1}); trying another port")
@@ -391,3 +405,141 @@ def run_in_site(
         raise BenchmarkError(f"{label} exited with {done.returncode}:\n{_tail(log_path)}")
     ctx.log(f"{label}: done")
     return done.stdout.decode("utf-8", errors="replace")
+
+
+# PostgreSQL and Redis ----------------------------------------------------------------------
+# Benchmarks that must run on the production database and a shared cache get a database of their
+# own on the local PostgreSQL (dropped and made again on every run) and a key prefix of their own
+# in Redis. The servers are the ones `scripts/services.sh start` runs; their addresses come from
+# DATABASE_URL / REDIS_URL when these name PostgreSQL / Redis, else from `scripts/services.sh env`.
+
+SERVICES_SCRIPT = "scripts/services.sh"
+_START_HINT = f"start them with `{SERVICES_SCRIPT} start` (see `{SERVICES_SCRIPT} status`)"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """A dedicated PostgreSQL database and Redis key prefix; ``env`` configures the site."""
+
+    database: str
+    database_url: str = field(repr=False)
+    redis_url: str = field(repr=False)
+    cache_prefix: str
+    server: dict[str, str]  # PostgreSQL's version and durability settings (no addresses)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "CACHE_KEY_PREFIX": self.cache_prefix,
+        }
+
+
+def _service_urls(ctx: Context) -> tuple[str, str]:
+    """(PostgreSQL URL, Redis URL) of the local services."""
+    database = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database.startswith(("postgres://", "postgresql://")) or not redis_url.startswith(
+        "redis://"
+    ):
+        try:
+            printed = subprocess.run(
+                ["bash", str(ctx.root / SERVICES_SCRIPT), "env"],
+                cwd=ctx.root,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise BenchmarkError(
+                f"DATABASE_URL / REDIS_URL do not name PostgreSQL and Redis and "
+                f"`{SERVICES_SCRIPT} env` failed ({type(exc).__name__}); {_START_HINT}"
+            ) from None
+        found = dict(
+            line.removeprefix("export ").split("=", 1)
+            for line in printed.splitlines()
+            if line.startswith("export ") and "=" in line
+        )
+        if not database.startswith(("postgres://", "postgresql://")):
+            database = found.get("DATABASE_URL", "")
+        if not redis_url.startswith("redis://"):
+            redis_url = found.get("REDIS_URL", "")
+    if not database or not redis_url:
+        raise BenchmarkError(f"no PostgreSQL or Redis address found; {_START_HINT}")
+    return database, redis_url
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _where(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.hostname}:{parts.port or ''}"
+
+
+@contextmanager
+def services_for(ctx: Context, database: str) -> Iterator[Services]:
+    """A fresh PostgreSQL database named ``database`` and a fresh Redis key prefix.
+
+    Raises BenchmarkError (never falls back to SQLite) when PostgreSQL or Redis cannot be reached.
+    On the way out the database is dropped and the prefix's keys deleted (kept with
+    ``BENCH_KEEP_WORKDIR``).
+    """
+    import psycopg
+    import redis
+    from psycopg import sql
+
+    if not database.isidentifier() or not database.islower():
+        raise BenchmarkError(f"bad database name {database!r}")
+    base_url, redis_url = _service_urls(ctx)
+    try:
+        admin = psycopg.connect(base_url, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        raise BenchmarkError(
+            f"PostgreSQL at {_where(base_url)} is not reachable ({type(exc).__name__}: "
+            f"{str(exc).strip()[:200]}); {_START_HINT}"
+        ) from None
+    cache = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+    try:
+        cache.ping()
+    except redis.RedisError as exc:
+        admin.close()
+        raise BenchmarkError(
+            f"Redis at {_where(redis_url)} is not reachable ({type(exc).__name__}: {exc}); "
+            f"{_START_HINT}"
+        ) from None
+    name = sql.Identifier(database)
+    prefix = f"bench-{database}-{secrets.token_hex(4)}"
+    made = False
+    try:
+        with admin.cursor() as cursor:
+            server = {}
+            for setting in ("server_version", "fsync", "synchronous_commit", "shared_buffers"):
+                row = cursor.execute(sql.SQL("SHOW {}").format(sql.Identifier(setting))).fetchone()
+                server[setting] = str(row[0]) if row else "?"
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        made = True
+        ctx.log(f"services: database {database} made on PostgreSQL {server['server_version']}")
+        yield Services(database, _with_database(base_url, database), redis_url, prefix, server)
+    finally:
+        keep = bool(os.environ.get("BENCH_KEEP_WORKDIR"))
+        try:
+            if made and not keep:
+                with admin.cursor() as cursor:
+                    cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+            if not keep:
+                keys = list(cache.scan_iter(match=f"{prefix}:*", count=1000))
+                for start in range(0, len(keys), 500):
+                    cache.delete(*keys[start : start + 500])
+            done = "kept" if keep else "removed"
+            ctx.log(f"services: database {database} and cache prefix {prefix} {done}")
+        except (psycopg.Error, redis.RedisError) as exc:
+            ctx.log(f"services: clean-up failed: {type(exc).__name__}: {exc}")
+        finally:
+            admin.close()
+            cache.close()
