@@ -227,6 +227,10 @@ class Feedback(models.Model):
         ]
         indexes = [
             models.Index(fields=["version", "status", "eid"], name="feedback_version_eid"),
+            # One provision's threads, newest first, and their count for the pagination.
+            models.Index(
+                fields=["draft", "status", "depth", "eid", "created_at"], name="feedback_eid_new"
+            ),
             models.Index(
                 fields=["draft", "status", "depth", "created_at"], name="feedback_draft_new"
             ),

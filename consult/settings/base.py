@@ -116,6 +116,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions read from the cache first (Redis when REDIS_URL is set), written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Background tasks (Django's task interface): Redis-backed RQ workers when REDIS_URL is
 # set, otherwise the database queue worked by `manage.py db_worker`.
 if REDIS_URL:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,22 +91,40 @@ def check_can_comment(*, user: User, draft: DraftPage) -> RespondentProfile:
         )
     if not draft.live:
         raise FeedbackRefused(_("This draft is not published."), status=404)
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    # One query for the three things a respondent needs: a verified address, a profile, consent.
+    profile = (
+        RespondentProfile.objects.filter(user=user)
+        .annotate(
+            verified=Exists(EmailAddress.objects.filter(user=user, verified=True)),
+            consented=Exists(
+                Consent.objects.filter(user=user, version=settings.FEEDBACK_CONSENT_VERSION)
+            ),
+        )
+        .first()
+    )
+    verified = (
+        profile.verified
+        if profile is not None
+        else EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+    if not verified:
         raise FeedbackRefused(_("Verify your e-mail address before you comment."), status=403)
-    profile = RespondentProfile.objects.filter(user=user).first()
-    consented = Consent.objects.filter(user=user, version=settings.FEEDBACK_CONSENT_VERSION)
-    if profile is None or not consented.exists():
+    if profile is None or not profile.consented:
         raise FeedbackRefused(
             _("Complete your respondent profile before you comment."), status=403, code="profile"
         )
     return profile
 
 
-def _check_anchor(*, draft: DraftPage, version: DraftVersion, eid: str) -> Provision | None:
+def _check_anchor(
+    *, draft: DraftPage, version: DraftVersion, eid: str, known: Provision | None = None
+) -> Provision | None:
     if version.draft_id != draft.pk or not version.is_published:
         raise FeedbackRefused(_("This version does not belong to this draft."), status=400)
     if not eid:
         return None
+    if known is not None and known.version_id == version.pk and known.eid == eid:
+        return known
     provision = Provision.objects.filter(version=version, eid=eid).first()
     if provision is None:
         raise FeedbackRefused(_("This provision is not part of this draft."), status=400)
@@ -189,6 +207,8 @@ def feedback_create(
     parent: Feedback | None = None,
     idempotency_key: uuid.UUID | None = None,
     ip_address: str | None = None,
+    profile: RespondentProfile | None = None,
+    provision: Provision | None = None,
 ) -> Feedback:
     """Submit a comment (or, with `parent`, a reply) and return it.
 
@@ -197,11 +217,15 @@ def feedback_create(
     the eid one of its provisions, the parent a visible comment of the same draft not yet at
     the deepest level. The same `idempotency_key` from the same author returns the first
     comment instead of creating a second one.
+
+    A view that has just called `check_can_comment` for this author and draft, and loaded the
+    provision, passes `profile` and `provision` so they are not loaded twice.
     """
     existing = _existing(user=author, key=idempotency_key)
     if existing is not None:
         return existing
-    profile = check_can_comment(user=author, draft=draft)
+    if profile is None or profile.user_id != author.pk:
+        profile = check_can_comment(user=author, draft=draft)
     if parent is not None:
         if parent.draft_id != draft.pk:
             raise FeedbackRefused(_("You can only reply to comments on this draft."))
@@ -210,7 +234,7 @@ def feedback_create(
         if parent.depth >= MAX_DEPTH:
             raise FeedbackRefused(_("Replies go at most three levels deep."))
         version, eid = parent.version, parent.eid
-    provision = _check_anchor(draft=draft, version=version, eid=eid)
+    provision = _check_anchor(draft=draft, version=version, eid=eid, known=provision)
     clean = _clean_input(data, provision=provision, reply=parent is not None)
     if clean.kind == FeedbackKind.CRITIQUE and (
         parent is not None or profile.respondent_type not in RespondentType.organisational()
@@ -478,5 +502,7 @@ def subscription_toggle(
 
 
 def subscription_ensure(*, user: User, thread: Feedback) -> None:
-    """Authors follow their own thread, so they hear of replies."""
-    Subscription.objects.get_or_create(user=user, thread=thread.thread or thread)
+    """Authors follow their own thread, so they hear of replies (one INSERT, no read first)."""
+    Subscription.objects.bulk_create(
+        [Subscription(user=user, thread=thread.thread or thread)], ignore_conflicts=True
+    )

@@ -135,19 +135,20 @@ def feedback_new(request: HttpRequest, draft_id: int) -> HttpResponse:
         raise Http404(_("This provision is not part of this draft."))
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    context = {**_draft_context(request, draft), "version": version, "provision": provision}
+
+    def page(status: int, **extra: object) -> TemplateResponse:
+        # Built only when a page is shown: an accepted comment is answered with a redirect.
+        context = {**_draft_context(request, draft), "version": version, "provision": provision}
+        return TemplateResponse(
+            request, "feedback/feedback_form.html", {**context, **extra}, status=status
+        )
+
     try:
         profile = services.check_can_comment(user=request.user, draft=draft)
     except FeedbackRefused as refusal:
         if refusal.code == "profile":
             return _profile_first(request.get_full_path())
-        context["refusal"] = refusal.message
-        return TemplateResponse(
-            request,
-            "feedback/feedback_form.html",
-            context,
-            status=refusal.status if request.method == "POST" else 200,
-        )
+        return page(refusal.status if request.method == "POST" else 200, refusal=refusal.message)
     form = CommentForm(
         request.POST or None,
         request.FILES or None,
@@ -168,6 +169,8 @@ def feedback_new(request: HttpRequest, draft_id: int) -> HttpResponse:
                     data=form.comment_input(),
                     idempotency_key=form.cleaned_data["idempotency_key"],
                     ip_address=_client_ip(request),
+                    profile=profile,
+                    provision=provision,
                 )
             except FeedbackRefused as refusal:
                 form.add_error(None, refusal.message)
@@ -178,8 +181,7 @@ def feedback_new(request: HttpRequest, draft_id: int) -> HttpResponse:
                 return HttpResponseRedirect(_detail_url(feedback))
         else:
             status = 400
-    context.update(form=form, profile=profile)
-    return TemplateResponse(request, "feedback/feedback_form.html", context, status=status)
+    return page(status, form=form, profile=profile)
 
 
 def _acknowledge(request: HttpRequest, feedback: Feedback) -> None:

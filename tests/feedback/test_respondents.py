@@ -438,7 +438,7 @@ def test_the_delete_page_explains_and_asks_for_the_password(client, respondent):
 
 
 @pytest.mark.usefixtures("english")
-def test_deletion_needs_the_right_password(client, respondent):
+def test_deletion_needs_the_right_password(client, respondent, english):
     client.force_login(respondent)
 
     response = client.post(DELETE_URL, {"password": "wrong password"})
