@@ -28,6 +28,18 @@ def require_service_url(env_var: str, what: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Vietnamese: a test client request to /en/ leaves English active in the
+    test's thread (LocaleMiddleware does not deactivate), and page URLs would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: rolled-back rows' primary keys are reused."""
     from django.core.cache import cache
