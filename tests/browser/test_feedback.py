@@ -18,6 +18,7 @@ def demo_draft() -> DraftPage:
 
 def select_words(page: Page, eid: str, words: str) -> None:
     """Select `words` inside the provision's own text, as a reader does with the mouse."""
+    page.locator("[data-quote-ready]").wait_for(state="attached")  # quote.js is listening
     page.evaluate(
         """([eid, words]) => {
           const text = document.querySelector(`[id="${eid}"] > .provision__text`);

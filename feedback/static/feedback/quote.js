@@ -45,4 +45,5 @@ if (article) {
   document.addEventListener("keyup", (event) => {
     if (event.shiftKey || event.key === "Shift") update();
   });
+  article.dataset.quoteReady = "true";
 }
