@@ -9,16 +9,13 @@ home page by the same method.
 
 from __future__ import annotations
 
-import http.client
-import ipaddress
 import json
-import time
 from typing import Any
 
 from bench_parse_law import law_text
 from harness import Baseline, BenchmarkError, Context, Result
-from loadgen import Check, ok_200_containing, percentile
-from portal import DemoSite, demo_site, run_in_site
+from loadgen import ok_200_containing, percentile
+from portal import DemoSite, demo_site, run_in_site, timed_get
 
 BUDGET_S = 150.0
 QUICK_BUDGET_S = 60.0
@@ -144,32 +141,6 @@ details: the cold latencies, and the SQL queries of the draft page counted in-pr
 warm)."""
 
 
-def _require_loopback(host: str) -> None:
-    if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
-        raise BenchmarkError(f"requests are only sent to loopback addresses, not {host!r}")
-
-
-def _get(site: DemoSite, path: str, check: Check) -> tuple[float, bytes]:
-    """One GET on a new connection: (milliseconds to the last byte, body); a bad answer fails."""
-    _require_loopback(site.host)
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection(site.host, site.port, timeout=TIMEOUT_S)
-    try:
-        conn.request("GET", path, headers={"User-Agent": "consult-bench/1"})
-        response = conn.getresponse()
-        body = response.read()
-        status = response.status
-    except (OSError, http.client.HTTPException) as exc:
-        raise BenchmarkError(f"{path}: {type(exc).__name__}: {exc}") from None
-    finally:
-        conn.close()
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    problem = check(status, body)
-    if problem is not None:
-        raise BenchmarkError(f"{path}: {problem}")
-    return elapsed_ms, body
-
-
 def _summary(values: list[float]) -> dict[str, float]:
     return {
         "p50": round(percentile(values, 0.5), 2),
@@ -215,20 +186,20 @@ def run(ctx: Context) -> list[Result]:
             f"draft: {info['provisions']} provisions, created in {info['draft_create_s']} s, "
             f"{info['in_process']['draft_warm']['queries']} queries warm in-process"
         )
-        cold_draft_ms, body = _get(site, PAGE, draft_check)
+        cold_draft_ms, body = timed_get(site, PAGE, draft_check)
         articles_shown = body.count(ARTICLE_MARK)
         if articles_shown != ARTICLES:
             raise BenchmarkError(f"the draft page shows {articles_shown} articles, not {ARTICLES}")
         page_bytes = len(body)
-        cold_home_ms, _ = _get(site, HOME, home_check)
-        second_draft_ms, _ = _get(site, PAGE, draft_check)
+        cold_home_ms, _ = timed_get(site, HOME, home_check)
+        second_draft_ms, _ = timed_get(site, PAGE, draft_check)
         ctx.log(
             f"cold: draft {cold_draft_ms:.0f} ms ({page_bytes / 1024:.0f} kB), home "
             f"{cold_home_ms:.0f} ms; second draft request {second_draft_ms:.0f} ms"
         )
         for _ in range(warmup):
-            _get(site, PAGE, draft_check)
-            _get(site, HOME, home_check)
+            timed_get(site, PAGE, draft_check)
+            timed_get(site, HOME, home_check)
 
         draft_ms: list[float] = []
         home_ms: list[float] = []
@@ -237,8 +208,8 @@ def run(ctx: Context) -> list[Result]:
                 per_pair = (sum(draft_ms) + sum(home_ms)) / len(draft_ms) / 1000
                 ctx.require(block * per_pair + STOP_S, "the next block of requests")
             for _ in range(min(block, count - len(draft_ms))):
-                draft_ms.append(_get(site, PAGE, draft_check)[0])
-                home_ms.append(_get(site, HOME, home_check)[0])
+                draft_ms.append(timed_get(site, PAGE, draft_check)[0])
+                home_ms.append(timed_get(site, HOME, home_check)[0])
             ctx.log(
                 f"{len(draft_ms)}/{count}: draft p95 {percentile(draft_ms, 0.95):.1f} ms, "
                 f"home p95 {percentile(home_ms, 0.95):.1f} ms"

@@ -13,16 +13,13 @@ of the comment list, each against the home page's p95 by the same method.
 
 from __future__ import annotations
 
-import http.client
-import ipaddress
 import json
-import time
 from typing import Any
 
 from bench_parse_law import law_text
 from harness import Baseline, BenchmarkError, Context, Result
 from loadgen import Check, ok_200_containing, percentile
-from portal import DemoSite, demo_site, run_in_site, services_for
+from portal import DemoSite, demo_site, run_in_site, services_for, timed_get
 
 BUDGET_S = 260.0
 QUICK_BUDGET_S = 170.0
@@ -327,32 +324,6 @@ then warm). PostgreSQL here is a test server (`fsync` and `synchronous_commit` o
 details): reads, which is all this measures, are as on a durable one."""
 
 
-def _require_loopback(host: str) -> None:
-    if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
-        raise BenchmarkError(f"requests are only sent to loopback addresses, not {host!r}")
-
-
-def _get(site: DemoSite, path: str, check: Check) -> tuple[float, bytes]:
-    """One GET on a new connection: (milliseconds to the last byte, body); a bad answer fails."""
-    _require_loopback(site.host)
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection(site.host, site.port, timeout=TIMEOUT_S)
-    try:
-        conn.request("GET", path, headers={"User-Agent": "consult-bench/1"})
-        response = conn.getresponse()
-        body = response.read()
-        status = response.status
-    except (OSError, http.client.HTTPException) as exc:
-        raise BenchmarkError(f"{path}: {type(exc).__name__}: {exc}") from None
-    finally:
-        conn.close()
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    problem = check(status, body)
-    if problem is not None:
-        raise BenchmarkError(f"{path}: {problem}")
-    return elapsed_ms, body
-
-
 def _all_of(*checks: Check) -> Check:
     def check(status: int, body: bytes) -> str | None:
         for one in checks:
@@ -419,24 +390,24 @@ def run(ctx: Context) -> list[Result]:
             list_check = ok_200_containing(f'id="y-kien-{info["top_newest_pk"]}"')
             home_check = ok_200_containing(PORTAL_NAME)
 
-            cold_draft_ms, body = _get(site, PAGE, draft_check)
+            cold_draft_ms, body = timed_get(site, PAGE, draft_check)
             articles_shown = body.count(ARTICLE_MARK)
             if articles_shown != ARTICLES:
                 raise BenchmarkError(f"the page shows {articles_shown} articles, not {ARTICLES}")
             page_bytes = len(body)
             count_links = body.count(f'href="/y-kien/du-thao/{info["draft_pk"]}/?dieu='.encode())
-            cold_list_ms, list_body = _get(site, list_path, list_check)
-            cold_home_ms, _ = _get(site, HOME, home_check)
-            second_draft_ms, _ = _get(site, PAGE, draft_check)
+            cold_list_ms, list_body = timed_get(site, list_path, list_check)
+            cold_home_ms, _ = timed_get(site, HOME, home_check)
+            second_draft_ms, _ = timed_get(site, PAGE, draft_check)
             ctx.log(
                 f"cold: draft {cold_draft_ms:.0f} ms ({page_bytes / 1024:.0f} kB, {count_links} "
                 f"count links), list {cold_list_ms:.0f} ms, home {cold_home_ms:.0f} ms; second "
                 f"draft request {second_draft_ms:.0f} ms"
             )
             for _ in range(warmup):
-                _get(site, PAGE, draft_check)
-                _get(site, list_path, list_check)
-                _get(site, HOME, home_check)
+                timed_get(site, PAGE, draft_check)
+                timed_get(site, list_path, list_check)
+                timed_get(site, HOME, home_check)
 
             draft_ms: list[float] = []
             list_ms: list[float] = []
@@ -450,9 +421,9 @@ def run(ctx: Context) -> list[Result]:
                         break
                     ctx.require(needed, "the next block of requests")
                 for _ in range(min(block, count - len(draft_ms))):
-                    draft_ms.append(_get(site, PAGE, draft_check)[0])
-                    list_ms.append(_get(site, list_path, list_check)[0])
-                    home_ms.append(_get(site, HOME, home_check)[0])
+                    draft_ms.append(timed_get(site, PAGE, draft_check)[0])
+                    list_ms.append(timed_get(site, list_path, list_check)[0])
+                    home_ms.append(timed_get(site, HOME, home_check)[0])
                 ctx.log(
                     f"{len(draft_ms)}/{count}: draft p95 {percentile(draft_ms, 0.95):.1f} ms, "
                     f"list p95 {percentile(list_ms, 0.95):.1f} ms, "

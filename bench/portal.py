@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import importlib.metadata
+import ipaddress
 import json
 import os
 import secrets
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import BENCH_DIR, BenchmarkError, Context
+from loadgen import Check
 
 HOST = "127.0.0.1"
 
@@ -184,6 +186,30 @@ def _get(port: int, path: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         conn.close()
+
+
+def timed_get(
+    site: DemoSite, path: str, check: Check, timeout_s: float = 10.0
+) -> tuple[float, bytes]:
+    """One GET on a new connection: (milliseconds to the last byte, body); a bad answer fails."""
+    if site.host != "localhost" and not ipaddress.ip_address(site.host).is_loopback:
+        raise BenchmarkError(f"requests are only sent to loopback addresses, not {site.host!r}")
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection(site.host, site.port, timeout=timeout_s)
+    try:
+        conn.request("GET", path, headers={"User-Agent": "consult-bench/1"})
+        response = conn.getresponse()
+        body = response.read()
+        status = response.status
+    except (OSError, http.client.HTTPException) as exc:
+        raise BenchmarkError(f"{path}: {type(exc).__name__}: {exc}") from None
+    finally:
+        conn.close()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    problem = check(status, body)
+    if problem is not None:
+        raise BenchmarkError(f"{path}: {problem}")
+    return elapsed_ms, body
 
 
 def _stop(proc: subprocess.Popen[bytes], ctx: Context) -> None:
