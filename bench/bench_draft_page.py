@@ -14,7 +14,7 @@ from typing import Any
 
 from bench_parse_law import law_text
 from harness import Baseline, BenchmarkError, Context, Result
-from loadgen import ok_200_containing, percentile
+from loadgen import latency_summary, ok_200_containing, percentile
 from portal import DemoSite, demo_site, run_in_site, timed_get
 
 BUDGET_S = 150.0
@@ -141,16 +141,6 @@ details: the cold latencies, and the SQL queries of the draft page counted in-pr
 warm)."""
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(percentile(values, 0.5), 2),
-        "p95": round(percentile(values, 0.95), 2),
-        "p99": round(percentile(values, 0.99), 2),
-        "max": round(max(values), 2),
-        "mean": round(sum(values) / len(values), 2),
-    }
-
-
 def _create_draft(ctx: Context, site: DemoSite, reserve_s: float) -> dict[str, Any]:
     text = law_text(ARTICLES)
     source = site.workdir / f"{SLUG}.txt"
@@ -247,8 +237,8 @@ def run(ctx: Context) -> list[Result]:
                 "requests": len(draft_ms),
                 "warmup_requests": warmup,
                 "gunicorn_workers": WORKERS,
-                "draft_latency_ms": _summary(draft_ms),
-                "home_latency_ms": _summary(home_ms),
+                "draft_latency_ms": latency_summary(draft_ms),
+                "home_latency_ms": latency_summary(home_ms),
                 "cold_ms": {
                     "draft_first": round(cold_draft_ms, 2),
                     "draft_second": round(second_draft_ms, 2),

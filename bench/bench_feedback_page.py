@@ -18,7 +18,7 @@ from typing import Any
 
 from bench_parse_law import law_text
 from harness import Baseline, BenchmarkError, Context, Result
-from loadgen import Check, ok_200_containing, percentile
+from loadgen import Check, latency_summary, ok_200_containing, percentile
 from portal import DemoSite, demo_site, run_in_site, services_for, timed_get
 
 BUDGET_S = 260.0
@@ -335,16 +335,6 @@ def _all_of(*checks: Check) -> Check:
     return check
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(percentile(values, 0.5), 2),
-        "p95": round(percentile(values, 0.95), 2),
-        "p99": round(percentile(values, 0.99), 2),
-        "max": round(max(values), 2),
-        "mean": round(sum(values) / len(values), 2),
-    }
-
-
 def _seed(ctx: Context, site: DemoSite, reserve_s: float) -> dict[str, Any]:
     text = law_text(ARTICLES)
     source = site.workdir / f"{SLUG}.txt"
@@ -458,9 +448,9 @@ def run(ctx: Context) -> list[Result]:
         "requests_planned": count,
         "warmup_requests": warmup,
         "gunicorn_workers": WORKERS,
-        "draft_latency_ms": _summary(draft_ms),
-        "list_latency_ms": _summary(list_ms),
-        "home_latency_ms": _summary(home_ms),
+        "draft_latency_ms": latency_summary(draft_ms),
+        "list_latency_ms": latency_summary(list_ms),
+        "home_latency_ms": latency_summary(home_ms),
         "cold_ms": {
             "draft_first": round(cold_draft_ms, 2),
             "draft_second": round(second_draft_ms, 2),

@@ -50,6 +50,17 @@ def ok_200_equal(expected: bytes) -> Check:
     return check
 
 
+def latency_summary(values: list[float]) -> dict[str, float]:
+    """p50, p95, p99, max and mean of latencies (milliseconds), rounded for the record."""
+    return {
+        "p50": round(percentile(values, 0.5), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "p99": round(percentile(values, 0.99), 2),
+        "max": round(max(values), 2),
+        "mean": round(sum(values) / len(values), 2),
+    }
+
+
 def percentile(values: list[float], q: float) -> float:
     """The nearest-rank q-quantile (0 < q < 1); NaN for no values."""
     if not values:

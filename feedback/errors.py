@@ -1,6 +1,7 @@
 """The one error feedback's writes raise: a refusal whose message is for the user."""
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 
 
 class FeedbackRefused(ValidationError):
@@ -14,3 +15,16 @@ class FeedbackRefused(ValidationError):
     def __init__(self, message: str, *, status: int = 400, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.status = status
+
+
+def check_length(text: str, *, limit: int, message: str) -> None:
+    """Refuse `text` longer than `limit` with `message` (placeholders %(max)s and %(count)s),
+    the numbers grouped as the user's language writes them (10.000 in Vietnamese)."""
+    if len(text) > limit:
+        raise FeedbackRefused(
+            message
+            % {
+                "max": number_format(limit, force_grouping=True),
+                "count": number_format(len(text), force_grouping=True),
+            }
+        )

@@ -71,10 +71,11 @@ class FeedbackListing:
     following: set[int]
 
 
-def _threads(roots: list[Feedback], replies: QuerySet[Feedback]) -> list[ThreadNode]:
+def _threads(roots: list[Feedback], replies: list[Feedback]) -> list[ThreadNode]:
+    """The roots with their replies nested; `replies` oldest first."""
     nodes = {root.pk: ThreadNode(root) for root in roots}
     children: dict[int, list[Feedback]] = defaultdict(list)
-    for reply in replies.order_by("created_at", "pk"):
+    for reply in replies:
         children[reply.parent_id].append(reply)  # type: ignore[index]
 
     def attach(node: ThreadNode) -> None:
@@ -114,7 +115,11 @@ def feedback_listing(
     paginator = Paginator(_with_display(roots.order_by(*SORTS[sort])), PAGE_SIZE)
     page = paginator.get_page(page_number)
     root_list = list(page.object_list)
-    replies = _with_display(visible.filter(thread__in=[root.pk for root in root_list]))
+    replies = list(
+        _with_display(visible.filter(thread__in=[root.pk for root in root_list])).order_by(
+            "created_at", "pk"
+        )
+    )
     threads = _threads(root_list, replies)
     shown = [root.pk for root in root_list] + [reply.pk for reply in replies]
     return FeedbackListing(
@@ -128,13 +133,29 @@ def feedback_listing(
     )
 
 
-def feedback_thread(*, feedback: Feedback, viewer: AnyUser) -> ThreadNode:
-    """The whole thread a comment belongs to, as the viewer may see it."""
+@dataclass
+class FeedbackThread:
+    thread: ThreadNode
+    supported: set[int]
+    following: set[int]
+
+
+def feedback_thread(*, feedback: Feedback, viewer: AnyUser) -> FeedbackThread:
+    """The whole thread a comment belongs to, as the viewer may see it, with what they support
+    and whether they follow it."""
     root = feedback.thread or feedback
-    replies = _with_display(
-        visible_feedback(draft=feedback.draft, viewer=viewer).filter(thread=root)
+    replies = list(
+        _with_display(
+            visible_feedback(draft=feedback.draft, viewer=viewer).filter(thread=root)
+        ).order_by("created_at", "pk")
     )
-    return _threads([root], replies)[0]
+    return FeedbackThread(
+        thread=_threads([root], replies)[0],
+        supported=supported_ids(
+            viewer=viewer, feedback_ids=[root.pk, *(reply.pk for reply in replies)]
+        ),
+        following=followed_thread_ids(viewer=viewer, thread_ids=[root.pk]),
+    )
 
 
 def supported_ids(*, viewer: AnyUser, feedback_ids: list[int]) -> set[int]:

@@ -28,7 +28,7 @@ from ..choices import (
     RespondentType,
     Stance,
 )
-from ..errors import FeedbackRefused
+from ..errors import FeedbackRefused, check_length
 from ..models import (
     MAX_DEPTH,
     Consent,
@@ -135,14 +135,11 @@ def _clean_input(data: CommentInput, *, provision: Provision | None, reply: bool
     body = clean_text(data.body)
     if not body:
         raise FeedbackRefused(_("Write your comment."))
-    if len(body) > BODY_MAX:
-        raise FeedbackRefused(
-            _("A comment can be at most %(max)s characters; yours has %(count)s.")
-            % {
-                "max": f"{BODY_MAX:,}".replace(",", "."),
-                "count": f"{len(body):,}".replace(",", "."),
-            }
-        )
+    check_length(
+        body,
+        limit=BODY_MAX,
+        message=_("A comment can be at most %(max)s characters; yours has %(count)s."),
+    )
     if data.stance and data.stance not in Stance.values:
         raise FeedbackRefused(_("Choose one of the stances offered."))
     if not reply and not data.stance:

@@ -10,7 +10,7 @@ from drafts.models import DraftPage, DraftVersion, Provision
 
 from ..access import is_drafter_of
 from ..choices import DispositionKind, FeedbackStatus
-from ..errors import FeedbackRefused
+from ..errors import FeedbackRefused, check_length
 from ..models import Disposition, DispositionEvent, Feedback
 from ..text import clean_text
 from .common import enqueue_on_commit
@@ -37,14 +37,11 @@ def check_answer(*, kind: str, answer: str) -> tuple[str, str]:
     answer = clean_text(answer)
     if not answer:
         raise FeedbackRefused(_("Write the answer to the comments."))
-    if len(answer) > ANSWER_MAX:
-        raise FeedbackRefused(
-            _("An answer can be at most %(max)s characters; yours has %(count)s.")
-            % {
-                "max": f"{ANSWER_MAX:,}".replace(",", "."),
-                "count": f"{len(answer):,}".replace(",", "."),
-            }
-        )
+    check_length(
+        answer,
+        limit=ANSWER_MAX,
+        message=_("An answer can be at most %(max)s characters; yours has %(count)s."),
+    )
     return kind, answer
 
 

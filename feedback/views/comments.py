@@ -23,9 +23,7 @@ from ..models import MAX_DEPTH, Feedback, FeedbackAttachment
 from ..selectors import (
     feedback_listing,
     feedback_thread,
-    followed_thread_ids,
     follows_draft,
-    supported_ids,
 )
 from ..services import comments as services
 
@@ -215,22 +213,16 @@ def _detail_response(
     status: int = 200,
 ) -> HttpResponse:
     draft = feedback.draft
-    thread = feedback_thread(feedback=feedback, viewer=request.user)
-    ids = [thread.feedback.pk]
-    stack = list(thread.replies)
-    while stack:
-        node = stack.pop()
-        ids.append(node.feedback.pk)
-        stack.extend(node.replies)
+    shown = feedback_thread(feedback=feedback, viewer=request.user)
     return TemplateResponse(
         request,
         "feedback/feedback_detail.html",
         {
             **_draft_context(request, draft),
             "feedback": feedback,
-            "thread": thread,
-            "supported": supported_ids(viewer=request.user, feedback_ids=ids),
-            "following": followed_thread_ids(viewer=request.user, thread_ids=[thread.feedback.pk]),
+            "thread": shown.thread,
+            "supported": shown.supported,
+            "following": shown.following,
             "reply_form": reply_form or ReplyForm(),
             "reply_to": reply_to or _int(request.GET.get("tra-loi")),
             "is_open": draft.status == "open",
