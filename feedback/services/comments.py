@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -303,6 +304,7 @@ def _feedback_insert(
     ip_address: str | None = None,
     channel: str = Channel.ONLINE,
     entered_by: User | None = None,
+    received_at: datetime | None = None,
 ) -> Feedback:
     now = timezone.now()
     status = FeedbackStatus.PENDING if reasons else FeedbackStatus.PUBLISHED
@@ -326,7 +328,7 @@ def _feedback_insert(
         idempotency_key=idempotency_key,
         status=status,
         hold_reasons=reasons,
-        created_at=now,
+        created_at=received_at or now,
         published_at=None if reasons else now,
         **identity,
     )
@@ -389,7 +391,7 @@ def paper_submission_create(
     respondent_type: str,
     province: str = "",
     channel: str = Channel.LETTER,
-    received_at: object = None,
+    received_at: datetime | None = None,
     eid: str = "",
     scan: UploadedFile | None = None,
 ) -> Feedback:
@@ -431,10 +433,8 @@ def paper_submission_create(
             "province": province if province in Province.values else "",
         },
         reasons=[],
+        received_at=received_at,
     )
-    if received_at is not None:
-        Feedback.objects.filter(pk=feedback.pk).update(created_at=received_at)
-        feedback.created_at = received_at  # type: ignore[assignment]
     if checked_scan is not None:
         _attachment_save(
             feedback=feedback, upload=checked_scan[0], content_type=checked_scan[1], is_scan=True

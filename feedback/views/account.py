@@ -12,7 +12,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -27,15 +26,7 @@ from ..services.respondents import (
     respondent_delete,
     respondent_profile_save,
 )
-
-
-def _safe_next(request: HttpRequest) -> str:
-    """The ?next= address when it stays on this site, else ""."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return url if allowed else ""
+from . import safe_next
 
 
 @login_required
@@ -67,7 +58,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             form.add_error(field if field in form.fields else None, refusal.message)
         else:
             messages.success(request, _("Your respondent profile has been saved."))
-            return redirect(_safe_next(request) or reverse("feedback:profile"))
+            return redirect(safe_next(request) or reverse("feedback:profile"))
     return TemplateResponse(
         request,
         "feedback/account/profile.html",
@@ -76,7 +67,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "is_new": existing is None,
             "consent": current_consent,
             "notice": consent_notice(),
-            "next": _safe_next(request),
+            "next": safe_next(request),
         },
         status=400 if request.method == "POST" else 200,
     )

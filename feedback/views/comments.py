@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +26,7 @@ from ..selectors import (
     follows_draft,
 )
 from ..services import comments as services
+from . import safe_next
 
 
 def _draft(draft_id: int) -> DraftPage:
@@ -41,12 +42,7 @@ def _feedback(request: HttpRequest, pk: int) -> Feedback:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """Back where the form was (a safe `next`), or to the fallback."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = fallback
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request) or fallback)
 
 
 def _detail_url(feedback: Feedback) -> str:

@@ -8,11 +8,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
 from ..services import notifications as service
+from . import safe_next
 
 PAGE_SIZE = 20
 
@@ -49,12 +49,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         service.notification_mark_read(user=_user(request), notification_id=int(notification_id))
     elif not notification_id:
         service.notifications_mark_all_read(user=_user(request))
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("feedback:notifications")
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(safe_next(request) or reverse("feedback:notifications"))
 
 
 urlpatterns: list[URLPattern] = [
