@@ -1,7 +1,13 @@
 """The contract every search engine fulfils."""
 
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from ..query import Query, Results, Term
+from ..registry import Document, SearchIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,8 +17,17 @@ class EngineHealth:
     detail: str = ""
 
 
+class EngineUnavailable(RuntimeError):
+    """The engine cannot be reached now; the caller keeps the work for later (the outbox)."""
+
+
 class SearchEngine(ABC):
-    """A search engine. Configuration arrives as lower-cased keys of settings.SEARCH_ENGINE."""
+    """A search engine. Configuration arrives as lower-cased keys of settings.SEARCH_ENGINE.
+
+    Every engine answers the same ``Query`` with the same ``Results`` (tests/search/
+    test_contract.py runs one suite against each); ``Query.validate`` is called first, so bad
+    input raises the same ``QueryError`` everywhere.
+    """
 
     name: str = ""
 
@@ -27,3 +42,28 @@ class SearchEngine(ABC):
     @abstractmethod
     def health(self) -> EngineHealth:
         """Whether the engine answers now."""
+
+    @abstractmethod
+    def search(self, query: Query) -> Results:
+        """Run a query. Raises QueryError for bad input, EngineUnavailable when down."""
+
+    @abstractmethod
+    def significant_terms(self, query: Query, *, size: int = 20) -> tuple[Term, ...]:
+        """The terms and phrases that set the documents matching ``query`` apart (themes)."""
+
+    @abstractmethod
+    def index_documents(self, index: SearchIndex, documents: Sequence[Document]) -> None:
+        """Add or replace documents (each has an ``id``), in bulk."""
+
+    @abstractmethod
+    def delete_documents(self, index: SearchIndex, ids: Sequence[str]) -> None:
+        """Remove documents; ids not in the index are ignored."""
+
+    @abstractmethod
+    def rebuild(self, index: SearchIndex, documents: Iterable[Document]) -> int:
+        """Build the whole index anew from ``documents`` and switch to it at once; searches
+        keep answering from the old one until the switch. Returns the documents written."""
+
+    @abstractmethod
+    def stored_ids(self, index: SearchIndex) -> Iterator[str]:
+        """Every document id in the index (reconcile)."""
