@@ -25,7 +25,9 @@ class SearchIndex:
     other sorts to a numeric field (descending).
     ``build(ids)`` returns the documents of those ids that should be in the index (an id
     missing from the result is deleted from it); ``all_ids()`` yields every id that should be
-    there (rebuild, reconcile); ``stored_fields`` come back with each hit.
+    there (rebuild); ``stamps()`` yields (id, stamp) for every such document, the stamp being
+    the document's ``stamp`` field, which changes whenever the document would (reconcile);
+    ``stored_fields`` come back with each hit.
     """
 
     name: str
@@ -35,6 +37,7 @@ class SearchIndex:
     date_field: str
     build: Callable[[Sequence[str]], Iterable[Document]]
     all_ids: Callable[[], Iterator[str]]
+    stamps: Callable[[], Iterator[tuple[str, str]]]
     sort_fields: Mapping[str, str] = field(default_factory=dict)
     stored_fields: tuple[str, ...] = ()
     batch_size: int = 500

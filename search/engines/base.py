@@ -65,5 +65,6 @@ class SearchEngine(ABC):
         keep answering from the old one until the switch. Returns the documents written."""
 
     @abstractmethod
-    def stored_ids(self, index: SearchIndex) -> Iterator[str]:
-        """Every document id in the index (reconcile)."""
+    def stored_stamps(self, index: SearchIndex) -> Iterator[tuple[str, str]]:
+        """(id, stamp) of every document in the index: reconcile compares them with the
+        database's, so a missing, extra or stale document is found."""
