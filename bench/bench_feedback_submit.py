@@ -55,6 +55,12 @@ STOP_S = 6.0
 TIMEOUT_S = 10.0
 MAX_ERROR_SHARE = 0.01  # more bad answers than this voids the run (a broken set-up)
 
+ROUND_NAMES = {
+    "comment": "comment POST",
+    "baseline": "set_language POST",
+    "floor": "floor POST (sign-in + one insert)",
+}
+
 RATE_ENV = {
     "FEEDBACK_RATE_USER_HOLD": "1000000",
     "FEEDBACK_RATE_USER_REFUSE": "2000000",
@@ -385,7 +391,8 @@ The demo portal runs on **PostgreSQL** (a database of its own on the local serve
 **Redis** cache (a key prefix of its own), served by gunicorn, `consult.settings.production`,
 **{WORKERS} sync workers** on 127.0.0.1 (twice the 2 cores: a submission waits on PostgreSQL and
 Redis for part of its time; more workers would queue behind the same cores), `CONN_MAX_AGE`
-left at its default (0: a new PostgreSQL connection per request), `ELASTICSEARCH_URL` emptied
+at the production default (60 s: each worker keeps its PostgreSQL connection, checked at the start
+of each request), `ELASTICSEARCH_URL` emptied
 (submitting does not search). The feedback rate limits are raised through `FEEDBACK_RATE_*`
 (the defaults hold an account's comments after 10 in 10 minutes and an address's after 60, and
 refuse them after 30 and 300: a generator sending hundreds a minute from one address would
@@ -415,7 +422,16 @@ CSRF-checked POST through every middleware of the stack, answered by a 302 too, 
 loads the session and the user nor touches the database (so no PostgreSQL connection is opened).
 It pays what any form post costs on this stack (connection, gunicorn, WSGI, middleware, parsing
 the multipart body, the generator's own work), so `ratio` is the share of that throughput a
-comment keeps (and, for p99, how many times longer a comment takes). Details hold an
+comment keeps (and, for p99, how many times longer a comment takes).
+
+Floor, measured in the same rounds (comment, baseline, floor, ...) and reported in details and
+the note: the same clients and form POSTed to `/bench-floor/<draft>/`, a view that exists only in
+the benchmark's server (`bench/floor_settings.py`, `bench/floor_urls.py`: the site's URLs plus
+that one) and does the least any stored comment costs: session, CSRF, the signed-in user, one
+`Feedback` row inserted in a transaction, a 302. Its rate is what this machine and framework
+allow a signed-in POST that writes one row, before any of a comment's checks; the comment's
+rate over the floor's (`comment_to_floor_ratio`) is the share the comment's own work leaves.
+Details hold an
 in-process profile (Django test client, production settings, same services, before the load):
 the SQL queries and Redis calls of one submission, the mean time of a submission with the
 connection closed after each request and kept, and cProfile's top functions. PostgreSQL here is
@@ -444,6 +460,7 @@ class Submissions:
 
     def __init__(self, info: dict[str, Any], cookies: tuple[str, str]) -> None:
         self.form_url: str = info["form_url"]
+        self.floor_url = f"/bench-floor/{info['draft_pk']}/"
         self.version = str(info["version"])
         self.accounts: list[dict[str, Any]] = info["clients"]
         self.articles: list[dict[str, str]] = info["articles"]
@@ -454,7 +471,8 @@ class Submissions:
         self.acknowledged: list[list[dict[str, Any]]] = [[] for _ in range(CLIENTS)]
         self.errors: list[list[str]] = [[] for _ in range(CLIENTS)]
 
-    def _form(self, client: int, baseline: bool) -> tuple[dict[str, Any], Request]:
+    def _form(self, client: int, kind: str) -> tuple[dict[str, Any], Request]:
+        """One POST of the form: kind "comment", "baseline" (set_language) or "floor"."""
         n = self.sent[client]
         self.sent[client] += 1
         account = self.accounts[client * self.share + n % self.share]
@@ -473,7 +491,7 @@ class Submissions:
             ("suggested_text", ""),
             ("attachments", ""),
         ]
-        if baseline:
+        if kind == "baseline":
             fields += [("language", "vi"), ("next", "/")]
         boundary = f"----consult-bench-{secrets.token_hex(8)}"
         cookie = (
@@ -486,14 +504,17 @@ class Submissions:
             "Accept": "text/html",
         }
         tag = {"user_id": account["user_id"], "body": body, "eid": article["eid"], "key": key}
-        path = "/i18n/setlang/" if baseline else self.form_url
-        return tag, Request("POST", path, headers, _multipart(fields, boundary), tag)
+        path = {"comment": self.form_url, "baseline": "/i18n/setlang/", "floor": self.floor_url}
+        return tag, Request("POST", path[kind], headers, _multipart(fields, boundary), tag)
 
     def comment(self, client: int, seq: int) -> Request:
-        return self._form(client, baseline=False)[1]
+        return self._form(client, "comment")[1]
 
     def trivial(self, client: int, seq: int) -> Request:
-        return self._form(client, baseline=True)[1]
+        return self._form(client, "baseline")[1]
+
+    def floor(self, client: int, seq: int) -> Request:
+        return self._form(client, "floor")[1]
 
     @staticmethod
     def check_comment(request: Request, answer: Answer) -> str | None:
@@ -611,10 +632,10 @@ def _list(values: list[float], digits: int = 1) -> str:
 
 def run(ctx: Context) -> list[Result]:
     rounds, duration, warmup = _rounds_plan(ctx.quick)
-    pair_s = 2 * duration + TIMEOUT_S
+    triple_s = 3 * duration + TIMEOUT_S
     # Kept back while setting up: seeding and profiling (~30 s here), a warm-up, at least one
     # pair of rounds, verifying, stopping gunicorn.
-    reserve = 45.0 + 2 * warmup + pair_s + 15.0 + STOP_S
+    reserve = 45.0 + 3 * warmup + triple_s + 15.0 + STOP_S
     with services_for(ctx, DATABASE) as services:
         env = (
             services.env
@@ -625,7 +646,9 @@ def run(ctx: Context) -> list[Result]:
                 "SECRET_KEY": secrets.token_urlsafe(48),
             }
         )
-        with demo_site(ctx, workers=WORKERS, reserve_s=reserve, env=env) as site:
+        with demo_site(
+            ctx, workers=WORKERS, reserve_s=reserve, env=env, serve_settings="floor_settings"
+        ) as site:
             info = _seed(ctx, site)
             ctx.log(f"{ACCOUNTS} respondents signed in; draft {info['draft_pk']}")
             profile = _profile(ctx, site, info)
@@ -637,13 +660,17 @@ def run(ctx: Context) -> list[Result]:
             )
             load = Submissions(info, (info["session_cookie"], info["csrf_cookie"]))
 
-            def measure(baseline: bool, seconds: float) -> Round:
+            def measure(kind: str, seconds: float) -> Round:
                 return run_script_round(
                     site.host,
                     site.port,
-                    "set_language POST" if baseline else "comment POST",
-                    next_request=load.trivial if baseline else load.comment,
-                    check=load.check_trivial if baseline else load.check_comment,
+                    ROUND_NAMES[kind],
+                    next_request={
+                        "comment": load.comment,
+                        "baseline": load.trivial,
+                        "floor": load.floor,
+                    }[kind],
+                    check=load.check_comment if kind == "comment" else load.check_trivial,
                     clients=CLIENTS,
                     duration_s=seconds,
                     timeout_s=TIMEOUT_S,
@@ -651,20 +678,23 @@ def run(ctx: Context) -> list[Result]:
                 )
 
             ctx.log("warm-up")
-            warm = [measure(False, warmup), measure(True, warmup)]
+            warm = [measure(kind, warmup) for kind in ROUND_NAMES]
             comments: list[Round] = []
             base: list[Round] = []
+            floor: list[Round] = []
             for index in range(rounds):
-                if index > 0 and ctx.remaining() < pair_s + 15.0 + STOP_S:
+                if index > 0 and ctx.remaining() < triple_s + 15.0 + STOP_S:
                     ctx.log(f"time budget: stopping after {index} of {rounds} rounds")
                     break
-                comments.append(measure(False, duration))
-                base.append(measure(True, duration))
+                comments.append(measure("comment", duration))
+                base.append(measure("baseline", duration))
+                floor.append(measure("floor", duration))
                 ctx.log(
                     f"round {index + 1}/{rounds}: {comments[-1].rps:6.1f} comments/s (p99 "
                     f"{comments[-1].percentile_ms(0.99):.0f} ms, {comments[-1].failures} errors)"
                     f", baseline {base[-1].rps:6.1f} posts/s (p99 "
-                    f"{base[-1].percentile_ms(0.99):.0f} ms)"
+                    f"{base[-1].percentile_ms(0.99):.0f} ms), floor {floor[-1].rps:6.1f} "
+                    f"inserts/s (p99 {floor[-1].percentile_ms(0.99):.0f} ms)"
                 )
             acks = load.all_acknowledged()
             verified = _verify(ctx, site, info, acks)
@@ -676,8 +706,8 @@ def run(ctx: Context) -> list[Result]:
             f"(first {verified['missing_first']}), {verified['wrong']} different (first "
             f"{verified['wrong_first']}) of {len(acks)}"
         )
-    sent = sum(r.requests + r.failures for r in [*warm, *comments, *base])
-    errors = sum(r.failures for r in [*warm, *comments, *base])
+    sent = sum(r.requests + r.failures for r in [*warm, *comments, *base, *floor])
+    errors = sum(r.failures for r in [*warm, *comments, *base, *floor])
     first_errors = [e for per_client in load.errors for e in per_client][:5]
     if errors > MAX_ERROR_SHARE * sent:
         raise BenchmarkError(f"{errors} bad answers of {sent} (first: {first_errors})")
@@ -685,6 +715,7 @@ def run(ctx: Context) -> list[Result]:
 
     rates = [r.rps for r in comments]
     base_rates = [r.rps for r in base]
+    floor_rates = [r.rps for r in floor]
     latencies = [x for r in comments for x in r.latencies_ms]
     base_latencies = [x for r in base for x in r.latencies_ms]
     p99 = percentile(latencies, 0.99)
@@ -703,6 +734,12 @@ def run(ctx: Context) -> list[Result]:
         "warmup_s": warmup,
         "comments_per_s_rounds": [round(x, 2) for x in rates],
         "baseline_posts_per_s_rounds": [round(x, 2) for x in base_rates],
+        "floor_inserts_per_s_rounds": [round(x, 2) for x in floor_rates],
+        "floor_latency_ms": {
+            f"p{int(q * 100)}": round(percentile([x for r in floor for x in r.latencies_ms], q), 2)
+            for q in (0.5, 0.95, 0.99)
+        },
+        "comment_to_floor_ratio": round(median(rates) / median(floor_rates), 3),
         "comments_per_s_overall": round(overall, 2),
         "comment_latency_ms": {
             f"p{int(q * 100)}": round(percentile(latencies, q), 2) for q in quantiles
@@ -716,7 +753,9 @@ def run(ctx: Context) -> list[Result]:
         "verified": verified,
         "rate_limits_env": RATE_ENV,
         "profile": profile,
-        "rounds_detail": [r.summary() for pair in zip(comments, base, strict=True) for r in pair],
+        "rounds_detail": [
+            r.summary() for three in zip(comments, base, floor, strict=True) for r in three
+        ],
         "stack": stack,
     }
     note_tail = (
@@ -741,8 +780,10 @@ def run(ctx: Context) -> list[Result]:
             details=details,
             method=METHOD,
             note=(
-                f"comments {_list(rates)} /s, baseline {_list(base_rates)} /s "
-                f"({CLIENTS} clients, {WORKERS} workers); " + note_tail
+                f"comments {_list(rates)} /s, baseline {_list(base_rates)} /s, floor "
+                f"{_list(floor_rates)} inserts/s (comment/floor "
+                f"{median(rates) / median(floor_rates):.2f}; {CLIENTS} clients, {WORKERS} "
+                f"workers); " + note_tail
             ),
         ),
         Result(

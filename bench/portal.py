@@ -254,6 +254,7 @@ def demo_site(
     use_db_template: bool | None = None,
     env: Mapping[str, str] | None = None,
     threads: int = 1,
+    serve_settings: str = "consult.settings.production",
 ) -> Iterator[DemoSite]:
     """Provision and serve the demo portal.
 
@@ -265,7 +266,9 @@ def demo_site(
     ``env`` is set for the set-up commands and the server alike, over the environment and the
     defaults here (e.g. ``services_for(...).env``: a PostgreSQL database, Redis, and a
     ``SECRET_KEY`` shared with a set-up process that signs sessions); ``threads`` > 1 runs
-    gunicorn's gthread workers with that many threads each instead of sync workers.
+    gunicorn's gthread workers with that many threads each instead of sync workers;
+    ``serve_settings`` is the server's settings module (a benchmark's own module in bench/,
+    importable as a top-level name, can add views beside the site's for comparison).
     """
     workdir = Path(tempfile.mkdtemp(prefix="consult-bench-"))
     static_root = workdir / "static"
@@ -285,7 +288,8 @@ def demo_site(
     )
     setup_env = base | {"DJANGO_SETTINGS_MODULE": "consult.settings.dev"}
     serve_env = base | {
-        "DJANGO_SETTINGS_MODULE": "consult.settings.production",
+        "DJANGO_SETTINGS_MODULE": serve_settings,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), base.get("PYTHONPATH")])),
         "SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
         "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "false",
