@@ -39,6 +39,11 @@ class SearchEngine(ABC):
         """Environment-prefixed index name, so test, staging and production never collide."""
         return f"{self.index_prefix}-{name}"
 
+    def setup(self, index: SearchIndex) -> None:  # noqa: B027 - most engines need nothing
+        """Create the index if it does not exist yet (``search_index setup``, first deploy).
+
+        Engines also create it on first use; this lets a deployment do it up front."""
+
     @abstractmethod
     def health(self) -> EngineHealth:
         """Whether the engine answers now."""
