@@ -32,6 +32,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("feedback.urls")),
+    path("", include("drafts.views_search")),  # /tim-kiem/, before the page tree's catch-all
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -140,7 +140,21 @@ SEARCH_ENGINE = {
     "INDEX_PREFIX": env.str("SEARCH_INDEX_PREFIX", default="consult"),
     "TIMEOUT": env.float("ELASTICSEARCH_TIMEOUT", default=5.0),
 }
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Portal pages (drafts, news, standard pages) use Wagtail's own search, on the same switch: its
+# Elasticsearch 8 backend when the URL is set (run `manage.py update_index` once to create its
+# indexes), the database backend otherwise. Index names start with SEARCH_ENGINE's prefix.
+WAGTAILSEARCH_BACKENDS = {
+    "default": (
+        {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX_PREFIX": f"{SEARCH_ENGINE['INDEX_PREFIX']}-wagtail-",
+            "TIMEOUT": int(SEARCH_ENGINE["TIMEOUT"]),
+        }
+        if ELASTICSEARCH_URL
+        else {"BACKEND": "wagtail.search.backends.database"}
+    )
+}
 
 # E-mail
 # EMAIL_URL such as smtp+tls://user:password@mail.example.vn:587; the console by default.
