@@ -1,0 +1,132 @@
+"""Themes for the database engine: the words and phrases that set some documents apart.
+
+Elasticsearch has significant_text; this is its equivalent over samples of documents read from
+the database: the documents a query matches (foreground) against the whole index (background),
+scored like Elasticsearch's default JLH, (fg% - bg%) * (fg% / bg%).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .query import Term
+from .text import fold
+from .tokens import Token, tokens
+
+# Bounded work: at most this many documents are read on each side.
+FOREGROUND_SAMPLE = 2_000
+BACKGROUND_SAMPLE = 5_000
+# A term must occur in this many foreground documents (Elasticsearch's default min_doc_count).
+MIN_DOC_COUNT = 3
+# A word is left out when a phrase containing it explains (nearly) all its occurrences.
+PHRASE_COVERS = 0.8
+
+_STOPWORDS = Path(__file__).parent / "data" / "stopwords_vi.txt"
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    lines = _STOPWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _folded_stopwords() -> frozenset[str]:
+    return frozenset(fold(word) for word in stopwords())
+
+
+def _is_content(tok: Token) -> bool:
+    if len(tok.folded) < 2 or tok.folded.isdigit():
+        return False
+    if tok.exact in stopwords():
+        return False
+    # Written without diacritics ("cua" for "của"), a word is compared folded; written with
+    # them it is not, so "lá" (leaf) is not dropped as "là" (is).
+    return not (tok.exact == tok.folded and tok.folded in _folded_stopwords())
+
+
+def document_terms(text: str) -> dict[str, str]:
+    """Folded key → spelling as written (lower case) of each word and two-word phrase."""
+    found: dict[str, str] = {}
+    previous: Token | None = None
+    for tok in tokens(text):
+        if not _is_content(tok):
+            previous = None
+            continue
+        found.setdefault(tok.folded, tok.exact)
+        # A phrase does not run across punctuation or from one field into the next.
+        if previous is not None and not text[previous.end : tok.start].strip():
+            found.setdefault(f"{previous.folded} {tok.folded}", f"{previous.exact} {tok.exact}")
+        previous = tok
+    return found
+
+
+@dataclass
+class _Counts:
+    documents: int = 0
+    df: Counter[str] = field(default_factory=Counter)
+    spellings: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, text: str, *, spellings: bool) -> None:
+        self.documents += 1
+        terms = document_terms(text)
+        self.df.update(terms.keys())
+        if spellings:
+            for key, spelling in terms.items():
+                self.spellings[key][spelling] += 1
+
+
+def significant_terms(
+    *,
+    foreground: Iterable[str],
+    foreground_total: int,
+    background: Iterable[str],
+    background_total: int,
+    size: int,
+) -> tuple[Term, ...]:
+    """Score the terms of a foreground sample against a background sample.
+
+    ``*_total`` are the true sizes of the sets the samples were drawn from; counts are scaled
+    to them. Ties are broken by count, then alphabetically, so the answer is deterministic.
+    """
+    fg = _Counts()
+    for text in foreground:
+        fg.add(text, spellings=True)
+    if not fg.documents or not background_total:
+        return ()
+    bg = _Counts()
+    for text in background:
+        bg.add(text, spellings=False)
+    scored: dict[str, tuple[float, int]] = {}
+    for key, count in fg.df.items():
+        if count < MIN_DOC_COUNT:
+            continue
+        fg_pct = count / fg.documents
+        fg_estimate = fg_pct * foreground_total
+        bg_estimate = bg.df[key] / bg.documents * background_total if bg.documents else 0.0
+        # The foreground is part of the background: a term is at least as common there.
+        bg_pct = max(bg_estimate, fg_estimate) / background_total
+        if fg_pct <= bg_pct:
+            continue
+        scored[key] = ((fg_pct - bg_pct) * (fg_pct / bg_pct), round(fg_estimate))
+    # For each word, the foreground count of the most frequent scored phrase containing it.
+    in_phrase: Counter[str] = Counter()
+    for key in scored:
+        if " " in key:
+            for word in key.split():
+                in_phrase[word] = max(in_phrase[word], fg.df[key])
+    ranked = sorted(scored, key=lambda key: (-scored[key][0], -scored[key][1], key))
+    out: list[Term] = []
+    for key in ranked:
+        if " " not in key and in_phrase[key] >= PHRASE_COVERS * fg.df[key]:
+            continue
+        spelling = min(fg.spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        score, count = scored[key]
+        out.append(Term(text=spelling, score=score, count=count))
+        if len(out) == size:
+            break
+    return tuple(out)
