@@ -43,7 +43,7 @@ from ..models import (
     Support,
 )
 from ..text import clean_text
-from .common import enqueue_on_commit, feedback_counts_invalidate
+from .common import enqueue_on_commit, feedback_counts_invalidate, feedback_search_enqueue
 
 BODY_MAX = 10_000
 QUOTE_MAX = 2_000
@@ -332,6 +332,7 @@ def _feedback_insert(
         published_at=None if reasons else now,
         **identity,
     )
+    feedback_search_enqueue(feedback_ids=[feedback.pk])
     if data.answers:
         questions = {q.pk: q.text for q in draft.targeted_questions.filter(pk__in=data.answers)}
         QuestionAnswer.objects.bulk_create(
@@ -454,6 +455,7 @@ def support_add(*, user: User, feedback: Feedback) -> bool:
         with transaction.atomic():
             Support.objects.create(feedback=feedback, user=user)
             Feedback.objects.filter(pk=feedback.pk).update(support_count=F("support_count") + 1)
+            feedback_search_enqueue(feedback_ids=[feedback.pk])
     except IntegrityError:
         return False
     return True

@@ -13,7 +13,7 @@ from ..choices import DispositionKind, FeedbackStatus
 from ..errors import FeedbackRefused, check_length
 from ..models import Disposition, DispositionEvent, Feedback
 from ..text import clean_text
-from .common import enqueue_on_commit
+from .common import enqueue_on_commit, feedback_search_enqueue
 
 ANSWER_MAX = 10_000
 
@@ -151,8 +151,15 @@ def disposition_save(
             updated_by=drafter,
             updated_at=now,
         )
+        reindex = wanted
     else:
         disposition = Disposition.objects.select_for_update().get(pk=disposition.pk)
+        # Search holds each comment's disposition kind: reindex those whose kind changes.
+        reindex = (
+            wanted
+            if disposition.kind != kind
+            else wanted - {c.pk for c in comments if c.disposition_id == disposition.pk}
+        )
         before = set(disposition.feedback.values_list("pk", flat=True))
         notify = disposition.is_published and (
             (disposition.kind, disposition.answer) != (kind, answer) or bool(wanted - before)
@@ -160,12 +167,13 @@ def disposition_save(
         disposition.kind, disposition.answer, disposition.changed_provision = kind, answer, changed
         disposition.updated_by, disposition.updated_at = drafter, now
         disposition.save()
-        Feedback.objects.filter(disposition=disposition).exclude(pk__in=wanted).update(
-            disposition=None
-        )
+        left_group = Feedback.objects.filter(disposition=disposition).exclude(pk__in=wanted)
+        feedback_search_enqueue(feedback_ids=left_group.values_list("pk", flat=True))
+        left_group.update(disposition=None)
 
     left = {c.disposition_id for c in comments if c.disposition_id not in (None, disposition.pk)}
     Feedback.objects.filter(pk__in=wanted).update(disposition=disposition)
+    feedback_search_enqueue(feedback_ids=reindex)
     for old in Disposition.objects.select_for_update().filter(pk__in=left):
         if not old.is_published and not old.feedback.exists():
             old.delete()
@@ -206,5 +214,6 @@ def disposition_publish(*, drafter: User, disposition: Disposition) -> Dispositi
     disposition.published_by = drafter
     disposition.save(update_fields=["published_at", "published_by"])
     _event(disposition=disposition, actor=drafter, action="published")
+    feedback_search_enqueue(feedback_ids=disposition.feedback.values_list("pk", flat=True))
     enqueue_on_commit("feedback.tasks.notify_answer", disposition.pk)
     return disposition

@@ -11,7 +11,7 @@ from ..errors import FeedbackRefused
 from ..models import Feedback, Flag, ModerationDecision
 from ..text import clean_text
 from .comments import feedback_published, feedback_unpublished
-from .common import enqueue_on_commit
+from .common import enqueue_on_commit, feedback_search_enqueue
 
 MODERATORS_GROUP = "Feedback moderators"
 NOTE_MAX = 2_000
@@ -93,6 +93,7 @@ def moderation_decide(
     )
     decisions = []
     changed_ids = []
+    statuses_before = {feedback.pk: feedback.status for feedback in comments}
     for feedback in comments:
         was_published = feedback.status == FeedbackStatus.PUBLISHED
         seen_before = (feedback.status, feedback.moderation_reason)
@@ -141,6 +142,10 @@ def moderation_decide(
         if feedback.author_id is not None and seen_before != (status, reason):
             enqueue_on_commit("feedback.tasks.notify_moderation", feedback.pk)
     ModerationDecision.objects.bulk_create(decisions)
+    # Search holds the status, not the flags or hold reasons.
+    feedback_search_enqueue(
+        feedback_ids=[c.pk for c in comments if c.status != statuses_before[c.pk]]
+    )
     Flag.objects.filter(feedback_id__in=changed_ids, resolved_at__isnull=True).update(
         resolved_at=now
     )

@@ -27,6 +27,7 @@ from ..models import (
 from ..selectors_respondents import consent_is_current
 from ..text import clean_text
 from .comments import province_resident_name
+from .common import feedback_search_enqueue
 
 FULL_NAME_MAX = 150
 ORGANISATION_MAX = 255
@@ -352,4 +353,5 @@ def respondent_delete(*, user: User) -> None:
     Feedback.objects.bulk_update(
         comments, ["author", "author_name", "organisation", "ip_address", "idempotency_key"]
     )
+    feedback_search_enqueue(feedback_ids=[feedback.pk for feedback in comments])
     user.delete()

@@ -1,38 +1,487 @@
-"""The Elasticsearch 8 engine, through elasticsearch-dsl."""
+"""The Elasticsearch 8 engine: the apps' elasticsearch-dsl documents, each index behind an alias.
 
+``index_name(index.name)`` is an alias pointing at one concrete index ``<alias>-v<timestamp>``;
+``rebuild`` loads a new concrete index and swaps the alias in one atomic ``update_aliases``, so
+searches answer throughout. A user's text reaches Elasticsearch only as the words
+``search.query.parse_text`` found, each in a match query, never as query_string syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
 import logging
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
-from elasticsearch import Elasticsearch
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch import TransportError as ElasticsearchTransportError
-from elasticsearch.exceptions import ApiError
-from elasticsearch_dsl import connections
+from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
+from elasticsearch_dsl import A, Q, Search
+from elasticsearch_dsl.query import Query as DslQuery
 
-from .base import EngineHealth, SearchEngine
+from ..analysis import FOLDED_SUBFIELD, THEMES_SUBFIELD
+from ..query import FacetValue, Hit, ParsedText, Query, Results, Term
+from ..registry import Document, SearchIndex, get_index
+from ..text import fold
+from .base import EngineHealth, EngineUnavailable, SearchEngine
 
 logger = logging.getLogger(__name__)
 
+# Statuses that mean "the cluster cannot take this now" rather than "this request is wrong".
+_UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+_WORD = re.compile(r"\w+")
+
 
 class ElasticsearchEngine(SearchEngine):
-    name = "elasticsearch"
-    connection_alias = "default"
+    """Elasticsearch 8 through elasticsearch-dsl (settings.SEARCH_ENGINE: URL, TIMEOUT).
 
-    def __init__(self, *, url: str, timeout: float = 5.0, **options: object) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
+    ``refresh`` is the bulk requests' refresh policy: "wait_for" (the default) returns once
+    the documents are searchable, so a drained comment is found right after; a bulk loader
+    that does not need that may pass False.
+    """
+
+    name = "elasticsearch"
+    # The exact-diacritic field counts this many times its folded subfield: "đất" finds
+    # "dat" and "đạt" too, but "đất" first.
+    exact_boost = 2.0
+    # A prefix ("chuyển*") expands to at most this many terms per field.
+    prefix_expansions = 50
+    fragment_size = 160
+    fragments = 3
+    # Themes: the best-matching documents significant_text reads (per shard), and how many
+    # of them a term must occur in to count as a theme rather than one person's wording.
+    theme_sample = 500
+    theme_min_docs = 2
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        timeout: float = 5.0,
+        refresh: bool | str = "wait_for",
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
         self.url = url
         self.timeout = timeout
-        connections.create_connection(
-            alias=self.connection_alias, hosts=[url], request_timeout=timeout
+        self.refresh = refresh
+        # One client per engine, not elasticsearch-dsl's global connection: an engine built
+        # for another cluster (a test, a benchmark) must not redirect this one.
+        self.client = Elasticsearch(
+            url, request_timeout=timeout, max_retries=1, retry_on_timeout=False
         )
+        self._ready: set[str] = set()
 
-    @property
-    def client(self) -> Elasticsearch:
-        return connections.get_connection(self.connection_alias)
+    # -- health and errors -------------------------------------------------------------
 
     def health(self) -> EngineHealth:
         try:
-            health = self.client.cluster.health(timeout=f"{int(self.timeout)}s")
+            health = self.client.cluster.health(timeout=f"{max(1, int(self.timeout))}s")
         except (ElasticsearchTransportError, ApiError) as exc:
             logger.warning("Elasticsearch unreachable at %s: %s", self.url, exc)
             return EngineHealth(ok=False, engine=self.name, detail=type(exc).__name__)
         status = health["status"]
         return EngineHealth(ok=status in {"green", "yellow"}, engine=self.name, detail=status)
+
+    @contextmanager
+    def _available(self, action: str) -> Iterator[None]:
+        """Turn "the cluster is down, slow or overloaded" into EngineUnavailable."""
+        try:
+            yield
+        except ElasticsearchTransportError as exc:  # connection refused, timeout
+            raise EngineUnavailable(f"Elasticsearch {action}: {type(exc).__name__}") from exc
+        except ApiError as exc:
+            if exc.meta.status in _UNAVAILABLE_STATUSES:
+                raise EngineUnavailable(f"Elasticsearch {action}: {exc.meta.status}") from exc
+            raise
+        except BulkIndexError as exc:
+            statuses = {next(iter(item.values())).get("status") for item in exc.errors}
+            if statuses <= _UNAVAILABLE_STATUSES:
+                raise EngineUnavailable(f"Elasticsearch {action}: {sorted(statuses)}") from exc
+            raise
+
+    # -- indexes and aliases ---------------------------------------------------------
+
+    def _body(self, index: SearchIndex, *, loading: bool = False) -> dict[str, Any]:
+        """Settings, analysis and mappings of a new concrete index, from the app's Document."""
+        body = index.document._index.to_dict()  # type: ignore[attr-defined]
+        body.pop("aliases", None)
+        index_settings = body.setdefault("settings", {})
+        if loading:
+            # A bulk load writes faster without refreshes and without copying to replicas.
+            index_settings.update(refresh_interval="-1", number_of_replicas=0)
+        return dict(body)
+
+    def _create(self, index: SearchIndex, name: str, *, alias: str | None = None) -> None:
+        body = self._body(index, loading=alias is None)
+        if alias is not None:
+            body["aliases"] = {alias: {}}
+        self.client.indices.create(index=name, **body)
+
+    def _targets(self, alias: str) -> list[str]:
+        """The concrete indexes the alias points at (none when it does not exist)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=alias).body)
+        except NotFoundError:
+            return []
+
+    def _ensure(self, index: SearchIndex) -> str:
+        """The index's alias, its first concrete index created on first use."""
+        alias = self.index_name(index.name)
+        if alias in self._ready:
+            return alias
+        with self._available("setup"):
+            if not self.client.indices.exists_alias(name=alias):
+                # One fixed name for the first index, so two processes creating it at once
+                # end up with one index, not an alias over two.
+                try:
+                    self._create(index, f"{alias}-v0", alias=alias)
+                except ApiError as exc:
+                    if exc.error != "resource_already_exists_exception":
+                        raise
+        self._ready.add(alias)
+        return alias
+
+    def setup(self, index: SearchIndex) -> None:
+        self._ensure(index)
+
+    def drop(self, index: SearchIndex) -> None:
+        """Delete the index and its alias (tests, and taking an index out of service)."""
+        alias = self.index_name(index.name)
+        with self._available("drop"):
+            for name in self._targets(alias):
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._ready.discard(alias)
+
+    # -- writing -----------------------------------------------------------------------
+
+    @staticmethod
+    def _actions(documents: Iterable[Document], target: str) -> Iterator[dict[str, Any]]:
+        for document in documents:
+            source = {key: value for key, value in document.items() if key != "id"}
+            yield {
+                "_op_type": "index",
+                "_index": target,
+                "_id": str(document["id"]),
+                "_source": source,
+            }
+
+    def _bulk(self, index: SearchIndex, actions: list[dict[str, Any]], **kwargs: Any) -> None:
+        alias = self._ensure(index)
+        for action in actions:
+            action["_index"] = alias
+        try:
+            with self._available("bulk"):
+                for _ok, _item in streaming_bulk(
+                    self.client,
+                    actions,
+                    chunk_size=index.batch_size,
+                    max_retries=2,
+                    initial_backoff=1,
+                    refresh=self.refresh,
+                    # Never let a write auto-create a concrete index with guessed mappings
+                    # where the alias should be (an index deleted under a running process).
+                    require_alias=True,
+                    **kwargs,
+                ):
+                    pass
+        except BulkIndexError as exc:
+            if not any(_alias_missing(item) for item in exc.errors):
+                raise
+            self._ready.discard(alias)
+            self._ensure(index)
+            with self._available("bulk"):
+                for _ok, _item in streaming_bulk(
+                    self.client, actions, refresh=self.refresh, require_alias=True, **kwargs
+                ):
+                    pass
+
+    def index_documents(self, index: SearchIndex, documents: Sequence[Document]) -> None:
+        if documents:
+            self._bulk(index, list(self._actions(documents, "")))
+
+    def delete_documents(self, index: SearchIndex, ids: Sequence[str]) -> None:
+        if ids:
+            actions = [{"_op_type": "delete", "_index": "", "_id": str(i)} for i in ids]
+            self._bulk(index, actions, ignore_status=(404,))
+
+    def rebuild(self, index: SearchIndex, documents: Iterable[Document]) -> int:
+        alias = self.index_name(index.name)
+        stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        concrete = f"{alias}-v{stamp}"
+        with self._available("rebuild"):
+            self._create(index, concrete)
+        written = 0
+        try:
+            with self._available("rebuild"):
+                for ok, _item in streaming_bulk(
+                    self.client,
+                    self._actions(documents, concrete),
+                    chunk_size=index.batch_size,
+                    max_retries=3,
+                ):
+                    written += ok
+                loaded = index.document._index._settings  # type: ignore[attr-defined]
+                self.client.indices.put_settings(
+                    index=concrete,
+                    settings={
+                        "refresh_interval": loaded.get("refresh_interval"),
+                        "number_of_replicas": loaded.get("number_of_replicas"),
+                    },
+                )
+                self.client.indices.refresh(index=concrete)
+                old = self._targets(alias)
+                actions: list[dict[str, Any]] = [
+                    {"remove": {"index": name, "alias": alias}} for name in old
+                ]
+                if not old and self.client.indices.exists(index=alias):
+                    # A concrete index in the alias's place (made by hand): replace it.
+                    actions.append({"remove_index": {"index": alias}})
+                actions.append({"add": {"index": concrete, "alias": alias}})
+                self.client.indices.update_aliases(actions=actions)
+        except BaseException:
+            self.client.indices.delete(index=concrete, ignore_unavailable=True)
+            raise
+        for name in old:
+            try:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            except (ElasticsearchTransportError, ApiError):
+                logger.warning("Could not delete the replaced index %s", name, exc_info=True)
+        self._ready.add(alias)
+        return written
+
+    def stored_stamps(self, index: SearchIndex) -> Iterator[tuple[str, str]]:
+        alias = self._ensure(index)
+        with self._available("scan"):
+            for hit in scan(self.client, index=alias, query={"_source": ["stamp"]}, size=2000):
+                yield hit["_id"], str(hit.get("_source", {}).get("stamp", ""))
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _text_query(self, index: SearchIndex, parsed: ParsedText) -> tuple[DslQuery, list[Any]]:
+        """(positive part, excluded clauses): every word or phrase must match, in a text field
+        as written or folded; the exact spelling scores higher."""
+        exact = [f"{name}^{weight * self.exact_boost}" for name, weight in _fields(index)]
+        folded = [f"{name}.{FOLDED_SUBFIELD}^{weight}" for name, weight in _fields(index)]
+        must: list[Any] = [
+            Q("multi_match", query=text, type="phrase", fields=exact + folded, tie_breaker=1.0)
+            for text in (*parsed.terms, *parsed.phrases)
+        ]
+        must += [
+            Q(
+                "multi_match",
+                query=prefix,
+                type="phrase_prefix",
+                fields=folded,
+                max_expansions=self.prefix_expansions,
+            )
+            for prefix in parsed.prefixes
+        ]
+        excluded = [
+            Q("multi_match", query=word, type="phrase", fields=folded) for word in parsed.excluded
+        ]
+        return (Q("bool", must=must) if must else Q("match_all")), excluded
+
+    @staticmethod
+    def _terms(mapping: Any, *, skip: str = "") -> list[Any]:
+        return [
+            Q("terms", **{name: list(values)}) for name, values in mapping.items() if name != skip
+        ]
+
+    def _base(self, index: SearchIndex, query: Query, parsed: ParsedText) -> Search:
+        """The query without its own filters: text, who may see what, dates."""
+        positive, excluded = self._text_query(index, parsed)
+        filters: list[Any] = []
+        if query.scope:
+            alternatives = [Q("bool", filter=self._terms(scope)) for scope in query.scope]
+            filters.append(Q("bool", should=alternatives, minimum_should_match=1))
+        if query.date_from or query.date_to:
+            bounds: dict[str, Any] = {"time_zone": settings.TIME_ZONE}
+            if query.date_from:
+                bounds["gte"] = query.date_from.isoformat()
+            if query.date_to:
+                bounds["lt"] = (query.date_to + dt.timedelta(days=1)).isoformat()
+            filters.append(Q("range", **{index.date_field: bounds}))
+        search = Search(using=self.client, index=self.index_name(index.name))
+        return search.query(Q("bool", must=[positive], must_not=excluded, filter=filters))
+
+    def _sort(self, index: SearchIndex, query: Query) -> list[Any]:
+        newest = {index.date_field: {"order": "desc"}}
+        if query.sort == "newest":
+            return [newest]
+        if query.sort in index.sort_fields:
+            return [{index.sort_fields[query.sort]: {"order": "desc"}}, newest]
+        return ["_score", newest]
+
+    def _execute(self, index: SearchIndex, search: Search) -> Any:
+        self._ensure(index)
+        with self._available("search"):
+            try:
+                return search.execute()
+            except NotFoundError:
+                # The index was deleted under this process: make it again (empty) and retry.
+                self._ready.discard(self.index_name(index.name))
+                self._ensure(index)
+                return search.execute()
+
+    def search(self, query: Query) -> Results:
+        index = get_index(query.index)
+        parsed = query.validate(keyword_fields=index.keyword_fields)
+        search = self._base(index, query, parsed)
+        if query.filters:
+            search = search.post_filter(Q("bool", filter=self._terms(query.filters)))
+        for facet in query.facets:
+            # Counted over everything but the facet's own filter: the alternatives to switch to.
+            others = self._terms(query.filters, skip=facet)
+            bucket = A("filter", filter=Q("bool", filter=others))
+            bucket.bucket(
+                "counts",
+                "terms",
+                field=facet,
+                size=query.facet_size,
+                order=[{"_count": "desc"}, {"_key": "asc"}],
+            )
+            search.aggs.bucket(facet, bucket)
+        search = search.sort(*self._sort(index, query)).extra(
+            from_=query.offset, size=query.per_page, track_total_hits=True
+        )
+        search = search.source(list(index.stored_fields) or False)
+        if query.highlight and not parsed.is_empty:
+            search = search.highlight_options(
+                type="unified",
+                encoder="html",
+                pre_tags=["<mark>"],
+                post_tags=["</mark>"],
+                fragment_size=self.fragment_size,
+                number_of_fragments=self.fragments,
+            )
+            for name in index.text_fields:
+                # Matches in the folded subfield are marked on the text as written.
+                search = search.highlight(name, matched_fields=[name, f"{name}.{FOLDED_SUBFIELD}"])
+        response = self._execute(index, search).to_dict()
+        hits = tuple(_hit(index, raw) for raw in response["hits"]["hits"])
+        aggregations = response.get("aggregations", {})
+        facets = {
+            facet: tuple(
+                FacetValue(value=str(bucket["key"]), count=bucket["doc_count"])
+                for bucket in aggregations.get(facet, {}).get("counts", {}).get("buckets", [])
+            )
+            for facet in query.facets
+        }
+        return Results(
+            hits=hits,
+            total=response["hits"]["total"]["value"],
+            facets=facets,
+            took_ms=float(response.get("took", 0)),
+            query=query,
+        )
+
+    def significant_terms(self, query: Query, *, size: int = 20) -> tuple[Term, ...]:
+        index = get_index(query.index)
+        parsed = query.validate(keyword_fields=index.keyword_fields)
+        source, field = _themes_field(index)
+        search = self._base(index, query, parsed)
+        if query.filters:
+            search = search.filter(Q("bool", filter=self._terms(query.filters)))
+        sample = A("sampler", shard_size=self.theme_sample)
+        sample.bucket(
+            "themes",
+            "significant_text",
+            field=field,
+            size=size * 3,  # overlapping n-grams are dropped below
+            min_doc_count=self.theme_min_docs,
+            filter_duplicate_text=True,  # a form letter sent 10,000 times is one voice
+        )
+        search.aggs.bucket("sample", sample)
+        # The same sample, to spell each folded term the way its writers did.
+        search = search.source([source]).extra(size=self.theme_sample, track_total_hits=False)
+        response = self._execute(index, search).to_dict()
+        buckets = response.get("aggregations", {}).get("sample", {}).get("themes", {})
+        buckets = buckets.get("buckets", [])
+        spellings = _spellings(
+            (hit.get("_source", {}).get(source, "") for hit in response["hits"]["hits"]),
+            wanted={bucket["key"] for bucket in buckets},
+        )
+        terms: list[Term] = []
+        kept: list[str] = []
+        for bucket in buckets:
+            key = bucket["key"]
+            if any(_overlaps(key, other) for other in kept):
+                continue
+            kept.append(key)
+            text = spellings[key].most_common(1)[0][0] if spellings[key] else key
+            terms.append(Term(text=text, score=float(bucket["score"]), count=bucket["doc_count"]))
+            if len(terms) == size:
+                break
+        return tuple(terms)
+
+
+def _fields(index: SearchIndex) -> list[tuple[str, int]]:
+    return list(index.text_fields.items())
+
+
+def _alias_missing(item: dict[str, Any]) -> bool:
+    error = next(iter(item.values())).get("error") or {}
+    return (
+        isinstance(error, dict)
+        and error.get("type")
+        in {
+            "index_not_found_exception",
+            "illegal_argument_exception",
+        }
+        and "alias" in str(error.get("reason", ""))
+    )
+
+
+def _hit(index: SearchIndex, raw: dict[str, Any]) -> Hit:
+    fields = dict(raw.get("_source") or {})
+    if "id" in index.stored_fields:
+        fields["id"] = raw["_id"]
+    highlights = {
+        name: tuple(fragments)
+        for name, fragments in (raw.get("highlight") or {}).items()
+        if name in index.text_fields
+    }
+    return Hit(
+        id=raw["_id"], score=float(raw.get("_score") or 0.0), fields=fields, highlights=highlights
+    )
+
+
+def _themes_field(index: SearchIndex) -> tuple[str, str]:
+    """(text field, subfield significant_text reads): the heaviest field with word n-grams,
+    else the heaviest field folded."""
+    mapping = index.document._doc_type.mapping  # type: ignore[attr-defined]
+    ranked = sorted(index.text_fields, key=lambda name: -index.text_fields[name])
+    for name in ranked:
+        subfields = mapping[name].to_dict().get("fields", {}) if name in mapping else {}
+        if THEMES_SUBFIELD in subfields:
+            return name, f"{name}.{THEMES_SUBFIELD}"
+    return ranked[0], f"{ranked[0]}.{FOLDED_SUBFIELD}"
+
+
+def _spellings(texts: Iterable[str], *, wanted: set[str]) -> defaultdict[str, Counter[str]]:
+    """For each folded n-gram in ``wanted``, how often each original spelling occurs."""
+    longest = max((key.count(" ") + 1 for key in wanted), default=0)
+    found: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for text in texts:
+        words = _WORD.findall(text.lower())
+        folded = [fold(word) for word in words]
+        for start in range(len(words)):
+            for length in range(1, longest + 1):
+                if start + length > len(words):
+                    break
+                key = " ".join(folded[start : start + length])
+                if key in wanted:
+                    found[key][" ".join(words[start : start + length])] += 1
+    return found
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """One n-gram inside the other ("giai phong" and "giai phong mat"): the same theme."""
+    a, b = f" {a} ", f" {b} "
+    return a in b or b in a
