@@ -16,6 +16,7 @@ worker=$!
     trap 'kill "$nap" 2>/dev/null; exit 0' TERM
     while true; do
         "$python" manage.py feedback_periodic || echo "feedback_periodic failed; retrying" >&2
+        "$python" manage.py search_index drain || echo "search_index drain failed; retrying" >&2
         sleep "$period" &
         nap=$!
         wait "$nap"
