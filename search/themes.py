@@ -8,7 +8,7 @@ scored like Elasticsearch's default JLH, (fg% - bg%) * (fg% / bg%).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -22,8 +22,12 @@ FOREGROUND_SAMPLE = 2_000
 BACKGROUND_SAMPLE = 5_000
 # A term must occur in this many foreground documents (Elasticsearch's default min_doc_count).
 MIN_DOC_COUNT = 3
-# A word is left out when a phrase containing it explains (nearly) all its occurrences.
-PHRASE_COVERS = 0.8
+# Phrases of up to this many words (most Vietnamese terms are two syllables, "mặt bằng";
+# many are three, "tái định cư").
+MAX_PHRASE_WORDS = 3
+# A word or phrase is left out when a longer phrase containing it explains (nearly) all its
+# occurrences: "tái định cư" stands for "tái", "cư", "tái định" and "định cư".
+LONGER_COVERS = 0.8
 
 _STOPWORDS = Path(__file__).parent / "data" / "stopwords_vi.txt"
 
@@ -50,19 +54,29 @@ def _is_content(tok: Token) -> bool:
 
 
 def document_terms(text: str) -> dict[str, str]:
-    """Folded key → spelling as written (lower case) of each word and two-word phrase."""
+    """Folded key → spelling as written (lower case) of each word and phrase of a text."""
     found: dict[str, str] = {}
-    previous: Token | None = None
+    run: list[Token] = []
     for tok in tokens(text):
+        # A phrase does not run across a stopword, punctuation or from one field into the next.
+        if not _is_content(tok) or (run and text[run[-1].end : tok.start].strip()):
+            run = []
         if not _is_content(tok):
-            previous = None
             continue
-        found.setdefault(tok.folded, tok.exact)
-        # A phrase does not run across punctuation or from one field into the next.
-        if previous is not None and not text[previous.end : tok.start].strip():
-            found.setdefault(f"{previous.folded} {tok.folded}", f"{previous.exact} {tok.exact}")
-        previous = tok
+        run = [*run[-(MAX_PHRASE_WORDS - 1) :], tok]
+        for start in range(len(run)):
+            phrase = run[start:]
+            key = " ".join(t.folded for t in phrase)
+            found.setdefault(key, " ".join(t.exact for t in phrase))
     return found
+
+
+def _shorter(key: str) -> Iterator[str]:
+    """The shorter phrases and words inside a phrase."""
+    parts = key.split()
+    for length in range(1, len(parts)):
+        for start in range(len(parts) - length + 1):
+            yield " ".join(parts[start : start + length])
 
 
 @dataclass
@@ -113,16 +127,15 @@ def significant_terms(
         if fg_pct <= bg_pct:
             continue
         scored[key] = ((fg_pct - bg_pct) * (fg_pct / bg_pct), round(fg_estimate))
-    # For each word, the foreground count of the most frequent scored phrase containing it.
-    in_phrase: Counter[str] = Counter()
+    # For each term, the foreground count of the most frequent longer phrase containing it.
+    in_longer: Counter[str] = Counter()
     for key in scored:
-        if " " in key:
-            for word in key.split():
-                in_phrase[word] = max(in_phrase[word], fg.df[key])
+        for inner in _shorter(key):
+            in_longer[inner] = max(in_longer[inner], fg.df[key])
     ranked = sorted(scored, key=lambda key: (-scored[key][0], -scored[key][1], key))
     out: list[Term] = []
     for key in ranked:
-        if " " not in key and in_phrase[key] >= PHRASE_COVERS * fg.df[key]:
+        if in_longer[key] >= LONGER_COVERS * fg.df[key]:
             continue
         spelling = min(fg.spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
         score, count = scored[key]

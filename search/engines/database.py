@@ -366,11 +366,11 @@ class _Plan:
         conditions = []
         if self.query.date_from:
             start = dt.datetime.combine(self.query.date_from, dt.time.min, tzinfo=zone)
-            conditions.append(Sql("d.date >= %s", (start,)))
+            conditions.append(Sql("d.date >= %s", (_db_datetime(start),)))
         if self.query.date_to:
             day_after = self.query.date_to + dt.timedelta(days=1)
             end = dt.datetime.combine(day_after, dt.time.min, tzinfo=zone)
-            conditions.append(Sql("d.date < %s", (end,)))
+            conditions.append(Sql("d.date < %s", (_db_datetime(end),)))
         return conditions
 
     def _keyword(self, name: str, values: Sequence[str]) -> Sql:
@@ -513,6 +513,11 @@ class _Plan:
 def _json(value: Any) -> Any:
     # psycopg hands Django's jsonb back undecoded (Django decodes in from_db_value).
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _db_datetime(value: dt.datetime) -> Any:
+    # As the ORM would store it: SQLite keeps UTC text, and compares text.
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
