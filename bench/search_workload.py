@@ -18,11 +18,13 @@ Elasticsearch corpus's counts are kept beside its kept index), and for Elasticse
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gc
 import hashlib
 import http.client
 import json
+import logging
 import os
 import sys
 import time
@@ -79,14 +81,16 @@ def engine_with_prefix(prefix: str) -> Any:
 
 def mapping_of(index: Any) -> dict[str, Any]:
     """The index's Elasticsearch declaration (settings, analysis, mappings), as engines use it."""
-    body = index.document._index.to_dict()
+    # A copy: elasticsearch-dsl hands out the Document's own settings dict.
+    body = copy.deepcopy(index.document._index.to_dict())
     body.pop("aliases", None)
     return dict(body)
 
 
 def check_fields(index: Any, sample: Mapping[str, Any]) -> None:
     """The corpus must fill exactly the fields the registered index declares."""
-    properties = set(index.document._doc_type.mapping.to_dict()["properties"])
+    # "id" is the document's _id, and may be a field of the mapping too.
+    properties = set(index.document._doc_type.mapping.to_dict()["properties"]) - {"id"}
     produced = set(sample) - {"id"}
     problems = []
     if properties != produced:
@@ -263,14 +267,21 @@ def measure_queries(
     engine: Any, corpus: Corpus, config: Mapping[str, Any], baseline: Callable[[Any], Any]
 ) -> dict[str, Any]:
     """Warm-up, then rounds of the mix: each query, its baseline, its stripped form (A B C)."""
+    deadline = STARTED + config["deadline_s"]
+    # The warm-up may take a sixth of the time left; the rounds stop when the next one would
+    # not fit (a slow engine gets fewer rounds, never an overrun).
+    warm_until = time.monotonic() + (deadline - time.monotonic()) / 6
     warm = query_mix(corpus, config["warmup"], seed=corpus.seed + 1)
+    warmed = 0
     for spec in warm:
         check_results(spec, engine.search(to_query(spec)))
         baseline(spec)
         engine.search(stripped(spec))
-    log(f"warm-up: {len(warm)} queries")
+        warmed += 1
+        if time.monotonic() > warm_until:
+            break
+    log(f"warm-up: {warmed} queries")
     mix = query_mix(corpus, config["rounds"] * config["per_round"])
-    deadline = STARTED + config["deadline_s"]
     rounds: list[dict[str, Any]] = []
     round_started = time.monotonic()
     gc.collect()
@@ -318,7 +329,7 @@ def measure_queries(
             )
     finally:
         gc.enable()
-    return {"warmup": len(warm), "rounds": rounds}
+    return {"warmup": warmed, "rounds": rounds}
 
 
 # Elasticsearch ------------------------------------------------------------------------------
@@ -351,14 +362,15 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def raw_bulk_chunks(documents: list[dict[str, Any]], batch: int) -> list[bytes]:
+def raw_bulk_chunks(documents: list[dict[str, Any]], batch: int, *, keep_id: bool) -> list[bytes]:
     """The NDJSON bodies of the _bulk requests for these documents, ``batch`` per request
-    (sent to /<index>/_bulk, so they serve every round's index)."""
+    (sent to /<index>/_bulk, so they serve every round's index); the sources as the engine
+    sends them (``id`` in them when the mapping has the field)."""
     chunks = []
     for start in range(0, len(documents), batch):
         lines = []
         for document in documents[start : start + batch]:
-            source = {key: value for key, value in document.items() if key != "id"}
+            source = {key: value for key, value in document.items() if keep_id or key != "id"}
             action = {"index": {"_id": document["id"]}}
             lines.append(json.dumps(action))
             lines.append(json.dumps(source, default=_json_default, ensure_ascii=False))
@@ -411,7 +423,8 @@ def measure_bulk(
     body = mapping_of(index)
     namespace = f"{ES_NAMESPACE}bulk-"
     _es_delete(client, f"{namespace}*")
-    chunks = raw_bulk_chunks(documents, index.batch_size)
+    keep_id = "id" in body["mappings"]["properties"]
+    chunks = raw_bulk_chunks(documents, index.batch_size, keep_id=keep_id)
     ours_s: list[float] = []
     raw_s: list[float] = []
     mappings_equal = None
@@ -536,8 +549,9 @@ def elasticsearch(config: Mapping[str, Any]) -> dict[str, Any]:
     def match_all(spec: Mapping[str, Any]) -> Any:
         return client.search(index=alias, query={"match_all": {}}, size=20)
 
-    queries = measure_queries(engine, corpus, config, match_all)
+    # The bulk rounds first: their time is fixed, the query rounds fill what is left.
     bulk = measure_bulk(engine, index, corpus, config) if config.get("bulk_rounds") else {}
+    queries = measure_queries(engine, corpus, config, match_all)
     return {"index": state, "checks": checked, "queries": queries, "bulk": bulk}
 
 
@@ -600,6 +614,9 @@ def main(argv: Iterable[str]) -> int:
     import django
 
     django.setup()
+    # The production settings log every Elasticsearch request at INFO: 2,000 lines for a
+    # rebuild, one per timed query. Only warnings here.
+    logging.getLogger("elastic_transport").setLevel(logging.WARNING)
     try:
         out = elasticsearch(config) if config["mode"] == "elasticsearch" else database(config)
     except WrongAnswer as exc:
