@@ -1,6 +1,11 @@
 """Public URLs of feedback (Vietnamese slugs, under the language prefix)."""
 
-from .views import account, comments, notifications
+from .views import account, comments, notifications, search
 
 app_name = "feedback"
-urlpatterns = [*comments.urlpatterns, *account.urlpatterns, *notifications.urlpatterns]
+urlpatterns = [
+    *comments.urlpatterns,
+    *account.urlpatterns,
+    *notifications.urlpatterns,
+    *search.urlpatterns,
+]

@@ -1,4 +1,4 @@
-"""Wagtail admin registration for feedback: the moderation queue, drafters' review, paper entry."""
+"""Wagtail admin registration for feedback: moderation queue, review, search, paper entry."""
 
 from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
 from .access import is_moderator
-from .admin_views import moderation, paper, review
+from .admin_views import moderation, paper, review, search
 from .admin_views.common import is_drafter, is_feedback_staff
 
 
@@ -60,6 +60,7 @@ def register_feedback_admin_urls() -> list:
             name="feedback_dispositions",
         ),
         path("feedback/paper/new/", paper.paper_submission_new, name="feedback_paper_new"),
+        path("feedback/search/", search.feedback_search_admin, name="feedback_search"),
     ]
 
 
@@ -97,6 +98,13 @@ feedback_menu = Menu(
             icon_name="comment",
             order=200,
             shown_to=is_drafter,
+        ),
+        ShownToMenuItem(
+            _("Search feedback"),
+            reverse_lazy("feedback_search"),
+            icon_name="search",
+            order=250,
+            shown_to=is_feedback_staff,
         ),
         ShownToMenuItem(
             _("Enter a paper submission"),
