@@ -86,8 +86,10 @@ exclusions; an article filter (its clauses and points too) with stances; provinc
 respondent types; the last week's dates; a duplicate group; page 3; sorts by relevance, newest
 and supports. 20 per page, highlights on, exact totals. A warm-up pass of another sample of
 the mix, then rounds of 100 queries (50 in `--quick`); after each query, in turn, the baseline
-and the same query without text and facets (A B C A B C ...). Latency: Python's wall clock
-around `engine.search()` (elasticsearch-dsl, one keep-alive connection, loopback). Value: the
+and the same query without text and facets (A B C A B C ...). Latency:
+Python's wall clock around `engine.search()` (elasticsearch-dsl, one keep-alive connection,
+loopback). Rounds stop early rather than overrun the time budget (a round cut short by it is
+kept only if it is the first or holds 20 queries; the rounds run are in `samples`). Value: the
 median over rounds of each round's nearest-rank p95; overall p50/p95/p99, p95 by kind, and
 Elasticsearch's own `took` are in details.
 
