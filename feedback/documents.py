@@ -28,6 +28,7 @@ EXCERPT_LENGTH = 300
 
 
 class FeedbackDocument(Document):
+    id = Keyword()  # the comment's pk; the engine breaks ties in date order on it
     body = vietnamese_text(themes=True)
     suggested_text = vietnamese_text()
     quote = vietnamese_text()

@@ -17,13 +17,14 @@ from typing import Any
 
 from elasticsearch_dsl import Text, analyzer, token_filter
 
+from .themes import MAX_PHRASE_WORDS
+
 EXACT_SUBFIELD = ""  # the field itself
 FOLDED_SUBFIELD = "folded"
 THEMES_SUBFIELD = "themes"
-# Word n-grams for themes: two and three syllables (most Vietnamese terms are two syllables,
-# "giải phóng", "mặt bằng"), with single words kept so a strong one can stand alone.
+# Word n-grams for themes, as long as the phrases search.themes counts (most Vietnamese terms
+# are two or three syllables: "mặt bằng", "tái định cư"), single words kept as well.
 THEME_MIN_WORDS = 2
-THEME_MAX_WORDS = 3
 
 vi_exact = analyzer("vi_exact", tokenizer="standard", filter=["lowercase"])
 vi_folded = analyzer("vi_folded", tokenizer="standard", filter=["lowercase", "asciifolding"])
@@ -31,7 +32,7 @@ vi_shingle = token_filter(
     "vi_shingle",
     "shingle",
     min_shingle_size=THEME_MIN_WORDS,
-    max_shingle_size=THEME_MAX_WORDS,
+    max_shingle_size=MAX_PHRASE_WORDS,
     output_unigrams=True,
 )
 vi_themes = analyzer(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,23 +17,23 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch import TransportError as ElasticsearchTransportError
 from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
 from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.query import Query as DslQuery
 
+from .. import themes
 from ..analysis import FOLDED_SUBFIELD, THEMES_SUBFIELD
-from ..query import FacetValue, Hit, ParsedText, Query, Results, Term
+from ..query import FacetValue, Hit, ParsedText, Query, QueryError, Results, Term
 from ..registry import Document, SearchIndex, get_index
-from ..text import fold
 from .base import EngineHealth, EngineUnavailable, SearchEngine
 
 logger = logging.getLogger(__name__)
 
 # Statuses that mean "the cluster cannot take this now" rather than "this request is wrong".
 _UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
-_WORD = re.compile(r"\w+")
 
 
 class ElasticsearchEngine(SearchEngine):
@@ -46,17 +45,15 @@ class ElasticsearchEngine(SearchEngine):
     """
 
     name = "elasticsearch"
-    # The exact-diacritic field counts this many times its folded subfield: "đất" finds
-    # "dat" and "đạt" too, but "đất" first.
-    exact_boost = 2.0
+    # Added to the score of a document that matches the words as written: "đất" finds "dat"
+    # and "đạt" too, but every "đất" first (relevance scores stay far below this).
+    exact_tier = 1000.0
     # A prefix ("chuyển*") expands to at most this many terms per field.
     prefix_expansions = 50
     fragment_size = 160
     fragments = 3
-    # Themes: the best-matching documents significant_text reads (per shard), and how many
-    # of them a term must occur in to count as a theme rather than one person's wording.
+    # Themes: the best-matching documents significant_text reads (per shard).
     theme_sample = 500
-    theme_min_docs = 2
 
     def __init__(
         self,
@@ -161,9 +158,12 @@ class ElasticsearchEngine(SearchEngine):
     # -- writing -----------------------------------------------------------------------
 
     @staticmethod
-    def _actions(documents: Iterable[Document], target: str) -> Iterator[dict[str, Any]]:
+    def _actions(
+        index: SearchIndex, documents: Iterable[Document], target: str
+    ) -> Iterator[dict[str, Any]]:
+        keep_id = _has_id_field(index)
         for document in documents:
-            source = {key: value for key, value in document.items() if key != "id"}
+            source = {k: v for k, v in document.items() if keep_id or k != "id"}
             yield {
                 "_op_type": "index",
                 "_index": target,
@@ -176,34 +176,40 @@ class ElasticsearchEngine(SearchEngine):
         for action in actions:
             action["_index"] = alias
         try:
+            self._stream(index, actions, **kwargs)
+        except BulkIndexError as exc:
+            if not any(_alias_missing(item) for item in exc.errors):
+                raise
+            # The index was deleted under this process: make it again and write once more.
+            self._ready.discard(alias)
+            self._ensure(index)
+            self._stream(index, actions, **kwargs)
+
+    def _stream(self, index: SearchIndex, actions: list[dict[str, Any]], **kwargs: Any) -> None:
+        # Only the last request waits for the refresh: the earlier ones become searchable in
+        # the same refresh.
+        last = len(actions) - (len(actions) - 1) % index.batch_size - 1
+        for part, refresh in ((actions[:last], False), (actions[last:], self.refresh)):
+            if not part:
+                continue
             with self._available("bulk"):
                 for _ok, _item in streaming_bulk(
                     self.client,
-                    actions,
+                    part,
                     chunk_size=index.batch_size,
                     max_retries=2,
                     initial_backoff=1,
-                    refresh=self.refresh,
+                    refresh=refresh,
                     # Never let a write auto-create a concrete index with guessed mappings
                     # where the alias should be (an index deleted under a running process).
                     require_alias=True,
                     **kwargs,
                 ):
                     pass
-        except BulkIndexError as exc:
-            if not any(_alias_missing(item) for item in exc.errors):
-                raise
-            self._ready.discard(alias)
-            self._ensure(index)
-            with self._available("bulk"):
-                for _ok, _item in streaming_bulk(
-                    self.client, actions, refresh=self.refresh, require_alias=True, **kwargs
-                ):
-                    pass
 
     def index_documents(self, index: SearchIndex, documents: Sequence[Document]) -> None:
         if documents:
-            self._bulk(index, list(self._actions(documents, "")))
+            self._bulk(index, list(self._actions(index, documents, "")))
 
     def delete_documents(self, index: SearchIndex, ids: Sequence[str]) -> None:
         if ids:
@@ -221,7 +227,7 @@ class ElasticsearchEngine(SearchEngine):
             with self._available("rebuild"):
                 for ok, _item in streaming_bulk(
                     self.client,
-                    self._actions(documents, concrete),
+                    self._actions(index, documents, concrete),
                     chunk_size=index.batch_size,
                     max_retries=3,
                 ):
@@ -264,28 +270,35 @@ class ElasticsearchEngine(SearchEngine):
     # -- reading -----------------------------------------------------------------------
 
     def _text_query(self, index: SearchIndex, parsed: ParsedText) -> tuple[DslQuery, list[Any]]:
-        """(positive part, excluded clauses): every word or phrase must match, in a text field
-        as written or folded; the exact spelling scores higher."""
-        exact = [f"{name}^{weight * self.exact_boost}" for name, weight in _fields(index)]
+        """(positive part, excluded clauses). Every word, phrase and prefix must match a text
+        field folded; a document matching them all as written gets a tier of its own above
+        the rest (the database engine ranks the same way), relevance orders within a tier."""
         folded = [f"{name}.{FOLDED_SUBFIELD}^{weight}" for name, weight in _fields(index)]
-        must: list[Any] = [
-            Q("multi_match", query=text, type="phrase", fields=exact + folded, tie_breaker=1.0)
-            for text in (*parsed.terms, *parsed.phrases)
-        ]
-        must += [
-            Q(
-                "multi_match",
-                query=prefix,
-                type="phrase_prefix",
-                fields=folded,
-                max_expansions=self.prefix_expansions,
-            )
-            for prefix in parsed.prefixes
-        ]
+        exact = [f"{name}^{weight}" for name, weight in _fields(index)]
+        units = [(text, "phrase") for text in (*parsed.terms, *parsed.phrases)]
+        units += [(prefix, "phrase_prefix") for prefix in parsed.prefixes]
         excluded = [
             Q("multi_match", query=word, type="phrase", fields=folded) for word in parsed.excluded
         ]
-        return (Q("bool", must=must) if must else Q("match_all")), excluded
+        if not units:
+            return Q("match_all"), excluded
+
+        def each(fields: list[str]) -> list[Any]:
+            return [
+                Q("multi_match", query=text, type=kind, fields=fields, tie_breaker=0.3)
+                if kind == "phrase"
+                else Q(
+                    "multi_match",
+                    query=text,
+                    type=kind,
+                    fields=fields,
+                    max_expansions=self.prefix_expansions,
+                )
+                for text, kind in units
+            ]
+
+        as_written = Q("constant_score", filter=Q("bool", must=each(exact)), boost=self.exact_tier)
+        return Q("bool", must=each(folded), should=[as_written]), excluded
 
     @staticmethod
     def _terms(mapping: Any, *, skip: str = "") -> list[Any]:
@@ -311,12 +324,17 @@ class ElasticsearchEngine(SearchEngine):
         return search.query(Q("bool", must=[positive], must_not=excluded, filter=filters))
 
     def _sort(self, index: SearchIndex, query: Query) -> list[Any]:
-        newest = {index.date_field: {"order": "desc"}}
+        newest: list[Any] = [{index.date_field: {"order": "desc"}}]
+        if _has_id_field(index):
+            # Ties in the newest order (same second) broken by id, as the database engine does.
+            newest.append({"id": {"order": "desc"}})
         if query.sort == "newest":
-            return [newest]
-        if query.sort in index.sort_fields:
-            return [{index.sort_fields[query.sort]: {"order": "desc"}}, newest]
-        return ["_score", newest]
+            return newest
+        if query.sort == "relevance":
+            return ["_score", *newest]
+        if query.sort not in index.sort_fields:
+            raise QueryError(_("Unknown sort order."), code="sort")
+        return [{index.sort_fields[query.sort]: {"order": "desc"}}, *newest]
 
     def _execute(self, index: SearchIndex, search: Search) -> Any:
         self._ensure(index)
@@ -393,36 +411,53 @@ class ElasticsearchEngine(SearchEngine):
             "themes",
             "significant_text",
             field=field,
-            size=size * 3,  # overlapping n-grams are dropped below
-            min_doc_count=self.theme_min_docs,
+            # Room for the candidates dropped below (stopwords, phrases inside phrases).
+            size=max(size * 5, 50),
+            min_doc_count=themes.MIN_DOC_COUNT,
             filter_duplicate_text=True,  # a form letter sent 10,000 times is one voice
         )
         search.aggs.bucket("sample", sample)
-        # The same sample, to spell each folded term the way its writers did.
+        # The sample's texts, to spell each folded term the way its writers did.
         search = search.source([source]).extra(size=self.theme_sample, track_total_hits=False)
         response = self._execute(index, search).to_dict()
         buckets = response.get("aggregations", {}).get("sample", {}).get("themes", {})
-        buckets = buckets.get("buckets", [])
-        spellings = _spellings(
-            (hit.get("_source", {}).get(source, "") for hit in response["hits"]["hits"]),
-            wanted={bucket["key"] for bucket in buckets},
-        )
-        terms: list[Term] = []
-        kept: list[str] = []
-        for bucket in buckets:
-            key = bucket["key"]
-            if any(_overlaps(key, other) for other in kept):
+        candidates = {
+            bucket["key"]: (float(bucket["score"]), int(bucket["doc_count"]))
+            for bucket in buckets.get("buckets", [])
+        }
+        spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        for hit in response["hits"]["hits"]:
+            # The words and phrases themes count (no stopwords, no run across punctuation),
+            # folded -> as written: a shingle that is not one of them is no theme.
+            for key, spelling in themes.document_terms(hit["_source"].get(source, "")).items():
+                if key in candidates:
+                    spellings[key][spelling] += 1
+        # A word or phrase that a longer candidate explains ("tái định" in "tái định cư").
+        in_longer: Counter[str] = Counter()
+        for key, (_score, count) in candidates.items():
+            for inner in themes._shorter(key):
+                in_longer[inner] = max(in_longer[inner], count)
+        ranked = sorted(candidates, key=lambda k: (-candidates[k][0], -candidates[k][1], k))
+        out: list[Term] = []
+        for key in ranked:
+            score, count = candidates[key]
+            if not spellings[key] or in_longer[key] >= themes.LONGER_COVERS * count:
                 continue
-            kept.append(key)
-            text = spellings[key].most_common(1)[0][0] if spellings[key] else key
-            terms.append(Term(text=text, score=float(bucket["score"]), count=bucket["doc_count"]))
-            if len(terms) == size:
+            text = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+            out.append(Term(text=text, score=score, count=count))
+            if len(out) == size:
                 break
-        return tuple(terms)
+        return tuple(out)
 
 
 def _fields(index: SearchIndex) -> list[tuple[str, int]]:
     return list(index.text_fields.items())
+
+
+def _has_id_field(index: SearchIndex) -> bool:
+    """Whether the document maps its id as a field (kept in the source, sortable): Elasticsearch
+    8 does not sort on _id."""
+    return "id" in index.document._doc_type.mapping  # type: ignore[attr-defined]
 
 
 def _alias_missing(item: dict[str, Any]) -> bool:
@@ -462,26 +497,3 @@ def _themes_field(index: SearchIndex) -> tuple[str, str]:
         if THEMES_SUBFIELD in subfields:
             return name, f"{name}.{THEMES_SUBFIELD}"
     return ranked[0], f"{ranked[0]}.{FOLDED_SUBFIELD}"
-
-
-def _spellings(texts: Iterable[str], *, wanted: set[str]) -> defaultdict[str, Counter[str]]:
-    """For each folded n-gram in ``wanted``, how often each original spelling occurs."""
-    longest = max((key.count(" ") + 1 for key in wanted), default=0)
-    found: defaultdict[str, Counter[str]] = defaultdict(Counter)
-    for text in texts:
-        words = _WORD.findall(text.lower())
-        folded = [fold(word) for word in words]
-        for start in range(len(words)):
-            for length in range(1, longest + 1):
-                if start + length > len(words):
-                    break
-                key = " ".join(folded[start : start + length])
-                if key in wanted:
-                    found[key][" ".join(words[start : start + length])] += 1
-    return found
-
-
-def _overlaps(a: str, b: str) -> bool:
-    """One n-gram inside the other ("giai phong" and "giai phong mat"): the same theme."""
-    a, b = f" {a} ", f" {b} "
-    return a in b or b in a
