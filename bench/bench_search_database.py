@@ -79,10 +79,11 @@ with 8 facets ({", ".join(DRAFTER_FACETS)}), the public the published comments w
 ({", ".join(PUBLIC_FACETS)}); Vietnamese text with and without diacritics, phrases, prefixes,
 exclusions; an article filter (its clauses and points too) with stances; provinces and
 respondent types; the last week's dates; a duplicate group; page 3; sorts by relevance, newest
-and supports. 20 per page, highlights on. A warm-up pass of another sample of the mix, then
-rounds of 80 queries (40 in `--quick`); after each query, in turn, its baseline and the
-trivial query (A B C A B C ...). Latency: Python's wall clock around `engine.search()` in the
-measuring process. Rounds stop early rather than overrun the time budget (a round cut
+and supports. 20 per page, highlights on. A warm-up pass of another sample of the mix
+(at most a sixth of the time left for queries), then rounds of 80 queries (40 in
+`--quick`); after each query, in turn, the trivial query and the query's baseline
+(A B C A B C ...). Latency: Python's wall clock around `engine.search()` in the measuring
+process. Rounds stop early rather than overrun the time budget (a round cut
 short by it is kept only if it is the first or holds 20 queries; the rounds run are in
 `samples`). Value: the median over rounds of each round's nearest-rank p95; overall
 p50/p95/p99, p95 by kind of query and the engine's own `took_ms` are in details.

@@ -33,7 +33,7 @@ QUICK_SIZE = 100_000
 TARGET_MS = 50.0
 TARGET_BULK_RATIO = 0.70
 BULK_DOCS = 40_000
-QUICK_BULK_DOCS = 5_000
+QUICK_BULK_DOCS = 10_000
 STOP_S = 10.0
 # Bulk requests of a rebuild wait behind merges on this 2-core machine: a 5 s request
 # timeout (the production default, right for a search) would abort the load, not measure it.
@@ -85,13 +85,14 @@ with 8 facets ({", ".join(DRAFTER_FACETS)}), the public the published comments w
 exclusions; an article filter (its clauses and points too) with stances; provinces and
 respondent types; the last week's dates; a duplicate group; page 3; sorts by relevance, newest
 and supports. 20 per page, highlights on, exact totals. A warm-up pass of another sample of
-the mix, then rounds of 100 queries (50 in `--quick`); after each query, in turn, the baseline
-and the same query without text and facets (A B C A B C ...). Latency:
-Python's wall clock around `engine.search()` (elasticsearch-dsl, one keep-alive connection,
-loopback). Rounds stop early rather than overrun the time budget (a round cut short by it is
-kept only if it is the first or holds 20 queries; the rounds run are in `samples`). Value: the
-median over rounds of each round's nearest-rank p95; overall p50/p95/p99, p95 by kind, and
-Elasticsearch's own `took` are in details.
+the mix (at most a sixth of the time left for queries), then rounds of 100 queries (50 in
+`--quick`); after each query, in turn, the baseline and the same query without text and
+facets (A B C A B C ...). Latency: Python's wall clock around `engine.search()`
+(elasticsearch-dsl, one keep-alive connection, loopback). Rounds stop early rather than
+overrun the time budget (a round cut short by it is kept only if it is the first or holds 20
+queries; the rounds run are in `samples`). Value: the median over rounds of each round's
+nearest-rank p95; overall p50/p95/p99, p95 by kind, and Elasticsearch's own `took` are in
+details.
 
 **Baseline.** `match_all`, 20 hits, through the engine's own Elasticsearch client on the same
 index: the least any search costs here (a round trip, Elasticsearch's request handling,
@@ -99,9 +100,10 @@ index: the least any search costs here (a round trip, Elasticsearch's request ha
 query without text and facets (filters, scope, dates, sort and page kept) is in details."""
 
 METHOD_BULK = f"""\
-Rounds into fresh indexes, interleaved A B A B after a warm-up pair that is not counted, of
-the first {BULK_DOCS:,} documents of the same corpus (`--quick`: {QUICK_BULK_DOCS:,}),
-generated once into a list before the rounds. **A**: `ElasticsearchEngine.rebuild(index,
+Pairs of rounds into fresh indexes, 5 pairs (`--quick`: 3) after a warm-up pair that is not
+counted, which of the two goes first alternating from pair to pair (A B, B A, ...), of the
+first {BULK_DOCS:,} documents of the same corpus (`--quick`: {QUICK_BULK_DOCS:,}), generated
+once into a list before the rounds. **A**: `ElasticsearchEngine.rebuild(index,
 documents)` of an engine with an index prefix of its own, the project's indexing path at
 scale (`search_index rebuild`): elasticsearch-py's `streaming_bulk` in chunks of the index's
 `batch_size`, the concrete index created from the app's Document with refreshes off and no
@@ -126,7 +128,7 @@ def run(ctx: Context) -> list[Result]:
         "rounds": 3 if ctx.quick else 7,
         "per_round": 50 if ctx.quick else 100,
         "bulk_docs": QUICK_BULK_DOCS if ctx.quick else BULK_DOCS,
-        "bulk_rounds": 2 if ctx.quick else 3,
+        "bulk_rounds": 3 if ctx.quick else 5,
     }
     url = elasticsearch_url(ctx)
     work = ctx.root / "bench" / ".work" / "search"

@@ -33,7 +33,7 @@ What makes the corpus realistic enough to measure a search engine with:
 
 A few planted documents (``PLANTED``) carry words found nowhere else ("Quỳnh Lưu"): the
 benchmarks search for them, with and without diacritics, and fail when the engine's answer
-differs from ``Corpus.expected_planted``. ``Corpus.truth`` holds exact counts per field value
+differs from ``expected_planted(size)``. ``Corpus.truth`` holds exact counts per field value
 (filled while the documents are generated) for the same purpose.
 """
 
@@ -594,7 +594,6 @@ class Corpus:
         self.campaigns = self._campaigns(rng)
         self.campaign_cum = _cumulative([1.0 / rank for rank in range(1, CAMPAIGNS + 1)])
         self.truth = Truth()
-        self.planted_ids: list[str] = []
 
     # -- structure ---------------------------------------------------------------------
 
@@ -827,7 +826,6 @@ class Corpus:
         body, status, body_of_draft, is_reply = planted
         draft = next(d for d in self.drafts if d.drafting_body == body_of_draft)
         provision = next(p for p in draft.provisions if p.eid == f"{draft.articles[0]}__para_1")
-        self.planted_ids.append(str(number))
         return self._document(
             number=number,
             draft=draft,
@@ -858,7 +856,6 @@ class Corpus:
         their counts are in ``truth`` too only when starting at 0.
         """
         self.truth = Truth()
-        self.planted_ids = []
         stop = self.size if stop is None else min(stop, self.size)
         rng = random.Random(f"{self.seed}:documents")
         regular_end = self.size - len(PLANTED)

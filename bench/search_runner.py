@@ -81,6 +81,10 @@ def _pump(stream: Any, tail: deque[str], prefix: str) -> None:
         print(f"{prefix}{line}", file=sys.stderr, flush=True)
 
 
+def _collect(stream: Any, out: bytearray) -> None:
+    out.extend(stream.read())
+
+
 def run_python(
     ctx: Context,
     label: str,
@@ -110,7 +114,7 @@ def run_python(
     out = bytearray()
     readers = [
         threading.Thread(target=_pump, args=(proc.stderr, tail, f"  [{label}] "), daemon=True),
-        threading.Thread(target=lambda: out.extend(proc.stdout.read()), daemon=True),  # type: ignore[union-attr]
+        threading.Thread(target=_collect, args=(proc.stdout, out), daemon=True),
     ]
     for reader in readers:
         reader.start()

@@ -419,13 +419,18 @@ def raw_bulk(url: str, name: str, body: dict[str, Any], chunks: list[bytes], cou
 
 
 def _es_delete(client: Any, pattern: str) -> None:
-    client.indices.delete(index=pattern, ignore_unavailable=True, allow_no_indices=True)
+    """Delete the indexes matching ``pattern``, by name (Elasticsearch 8 refuses wildcard
+    deletes by default: action.destructive_requires_name)."""
+    names = client.indices.get(index=pattern, ignore_unavailable=True, allow_no_indices=True)
+    for name in names.body:
+        client.indices.delete(index=name, ignore_unavailable=True)
 
 
 def measure_bulk(
     engine: Any, index: Any, corpus: Corpus, config: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """Interleaved rounds into fresh indexes: the engine's rebuild, then raw _bulk (A B A B)."""
+    """Pairs of rounds into fresh indexes, the engine's rebuild and raw _bulk, alternating which
+    goes first (A B, B A, ...) so that neither always follows the other's clean-up."""
     from django.conf import settings
 
     url = settings.SEARCH_ENGINE["URL"]
@@ -440,23 +445,32 @@ def measure_bulk(
     ours_s: list[float] = []
     raw_s: list[float] = []
     mappings_equal = None
-    rounds = config["bulk_rounds"]
+
+    def rebuild(number: int) -> tuple[float, str]:
+        ours = engine_with_prefix(f"{namespace}ours-{number}")
+        gc.collect()
+        started = time.perf_counter()
+        written = ours.rebuild(index, iter(documents))
+        seconds = time.perf_counter() - started
+        alias = ours.index_name(index.name)
+        found = client.count(index=alias)["count"]
+        if written != size or found != size:
+            raise WrongAnswer(f"rebuild wrote {written}, {found} searchable, {size} sent")
+        return seconds, alias
+
+    def raw(number: int) -> tuple[float, str]:
+        name = f"{namespace}raw-{number}"
+        gc.collect()
+        started = time.perf_counter()
+        raw_bulk(url, name, body, chunks, size)
+        return time.perf_counter() - started, name
+
     try:
-        for number in range(rounds + 1):  # the first of each is a warm-up, not counted
-            ours = engine_with_prefix(f"{namespace}ours-{number}")
-            gc.collect()
-            started = time.perf_counter()
-            written = ours.rebuild(index, iter(documents))
-            ours_time = time.perf_counter() - started
-            alias = ours.index_name(index.name)
-            found = client.count(index=alias)["count"]
-            if written != size or found != size:
-                raise WrongAnswer(f"rebuild wrote {written}, {found} searchable, {size} sent")
-            raw_name = f"{namespace}raw-{number}"
-            gc.collect()
-            started = time.perf_counter()
-            raw_bulk(url, raw_name, body, chunks, size)
-            raw_time = time.perf_counter() - started
+        for number in range(config["bulk_rounds"] + 1):  # pair 0 is a warm-up, not counted
+            if number % 2 == 0:
+                (ours_time, alias), (raw_time, raw_name) = rebuild(number), raw(number)
+            else:
+                (raw_time, raw_name), (ours_time, alias) = raw(number), rebuild(number)
             if number == 0:
                 ours_mapping = next(iter(client.indices.get_mapping(index=alias).body.values()))
                 raw_mapping = client.indices.get_mapping(index=raw_name).body[raw_name]
@@ -466,10 +480,10 @@ def measure_bulk(
             else:
                 ours_s.append(ours_time)
                 raw_s.append(raw_time)
-            ours.drop(index)
+            _es_delete(client, f"{alias}*")
             _es_delete(client, raw_name)
             log(
-                f"bulk round {number}{' (warm-up)' if number == 0 else ''}: rebuild "
+                f"bulk pair {number}{' (warm-up)' if number == 0 else ''}: rebuild "
                 f"{size / ours_time:,.0f} docs/s, raw _bulk {size / raw_time:,.0f} docs/s"
             )
     finally:
@@ -502,14 +516,19 @@ def elasticsearch(config: Mapping[str, Any]) -> dict[str, Any]:
         raise WrongAnswer(f"ELASTICSEARCH_URL set, but the configured engine is {engine.name}")
     client = engine.client
     alias = engine.index_name(INDEX)
-    # Indexes of other generator versions or mappings are stale: remove them (other sizes stay).
+    # Indexes of other generator versions or mappings are stale, and so is a concrete index of
+    # ours that the alias does not point at (a build killed half-way): remove them. Indexes of
+    # the other size (--quick or not) stay.
+    ours = (
+        set(client.indices.get_alias(name=alias).body)
+        if client.indices.exists_alias(name=alias)
+        else set()
+    )
     kept_sizes = []
     for name in sorted(client.indices.get(index=f"{ES_NAMESPACE}g*").body):
         parts = name.removeprefix(ES_NAMESPACE).split("-")
-        if len(parts) > 2 and (parts[0], parts[2]) != (
-            f"g{corpus_module.GENERATOR_VERSION}",
-            mapping_hash,
-        ):
+        current = parts[0] == f"g{corpus_module.GENERATOR_VERSION}" and parts[2:3] == [mapping_hash]
+        if not current or (name.startswith(f"{alias}-") and name not in ours):
             log(f"deleting stale index {name}")
             _es_delete(client, name)
         elif not name.startswith(prefix):
