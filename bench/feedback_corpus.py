@@ -2,29 +2,30 @@
 
 ``Corpus(size).documents()`` yields ``size`` documents shaped like the "feedback" search index's
 (``feedback/documents.py``): the same arguments always give the same documents, in the same
-order, on any machine (one seeded ``random.Random``, no hash ordering). Nothing here imports
-Django: the benchmarks run it in the project's processes, where the registered index checks
-that every field it declares is filled (``check_fields``).
+order, on any machine (``random.Random`` seeded with strings, no hash ordering). Nothing here
+imports Django: the benchmarks run it in the project's processes, where
+``search_workload.check_fields`` compares its documents with the registered index's mapping.
 
 What makes the corpus realistic enough to measure a search engine with:
 
 - provisions: the article / clause / point tree of a real law (Luật Công nghệ thông tin
   67/2006/QH11 from shared/fixtures, read by a small reader of its own here), ids in the
   Akoma Ntoso style (``art_21``, ``art_21__para_2``, ``art_21__para_2__point_dd``) and each
-  comment's ``provision`` field holding its provision and every ancestor (chapter included),
+  comment's ``provision`` field holding every ancestor (chapter first) and its own eid,
   so a filter on an article finds the comments on its clauses and points;
-- skew: 8 drafts with Zipf-like weights (one draft gets about 40 % of the comments), articles
+- skew: 8 drafts with Zipf-like weights (one draft gets about half the comments), articles
   of a draft ranked at random with weights 1/rank, a third of an article's comments on the
   article itself and the rest on its clauses and points; 5 % on the whole draft;
-- campaigns: 20 % of the comments belong to 40 form-letter campaigns (sizes Zipf-like), each a
-  few fixed sentences sent with small variations (greeting, sign-off, a dropped sentence,
-  punctuation, typed without diacritics) from many accounts in a few days, on one provision
-  with one stance, carrying a ``duplicate_group``;
+- campaigns: 20 % of the comments belong to 40 form-letter campaigns (sizes 1/rank: the
+  largest holds about 5 % of the corpus), each a few fixed sentences sent with small
+  variations (greeting, sign-off, a dropped sentence, punctuation, typed without diacritics)
+  from many accounts in a few days, on one provision with one stance, carrying a
+  ``duplicate_group``;
 - people: respondent types (80 % individuals), the 34 provinces weighted roughly by population
   and a few from abroad, repeat authors (log-uniform ranks), official critiques only from
   organisations, the press, experts and state bodies;
-- text: bodies of 1-5 sentences (critiques 6-12, in paragraphs) composed from templates over
-  the provision's own heading and a vocabulary of consultation topics, a quoted passage of the
+- text: bodies of 1-5 sentences (critiques 4-16, in 2-4 paragraphs) composed from templates
+  over the provision's own heading and a vocabulary of consultation topics, a quoted passage of the
   provision's real text on 30 % of top-level comments, suggested wording on most amendments,
   6 % of bodies typed without diacritics;
 - time: a 60-day consultation, busy in its first days and its last week, daytime hours (Asia/
