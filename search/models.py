@@ -40,13 +40,10 @@ class DatabaseIndex(models.Model):
 
 
 class IndexedDocument(models.Model):
-    """One document of a database index.
+    """One document of a database index: what filters and sorts read, in a narrow row.
 
-    ``text_a``..``text_d`` hold the words of the text fields, lower-cased and space-separated,
-    grouped by weight class (A ranks highest); ``folded_a``..``folded_d`` the same without
-    diacritics (search.text.fold). On PostgreSQL two generated tsvector columns are built from
-    them (migration 0002), on SQLite an FTS5 table reads them; ``texts`` keeps each text field
-    as written, for highlights and themes.
+    Its text lives in IndexedText, so that counting, sorting and faceting tens of thousands of
+    documents reads a few pages instead of every document's text.
     """
 
     # The unique (index, doc_id) constraint serves lookups by index; no separate index needed.
@@ -59,16 +56,6 @@ class IndexedDocument(models.Model):
     # on both databases instead of a NULLS LAST sort.
     date = models.DateTimeField()
     sort_value = models.BigIntegerField(default=0)
-    fields = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
-    texts = models.JSONField(default=dict)
-    text_a = models.TextField(blank=True)
-    text_b = models.TextField(blank=True)
-    text_c = models.TextField(blank=True)
-    text_d = models.TextField(blank=True)
-    folded_a = models.TextField(blank=True)
-    folded_b = models.TextField(blank=True)
-    folded_c = models.TextField(blank=True)
-    folded_d = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -81,6 +68,34 @@ class IndexedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index_id}:{self.doc_id}"
+
+
+class IndexedText(models.Model):
+    """The text and stored fields of an IndexedDocument.
+
+    ``text_a``..``text_d`` hold the words of the text fields, lower-cased and space-separated,
+    grouped by weight class (A ranks highest); ``folded_a``..``folded_d`` the same without
+    diacritics (search.text.fold). On PostgreSQL two generated tsvector columns are built from
+    them (migration 0002), on SQLite an FTS5 table reads them; ``texts`` keeps each text field
+    as written, for highlights and themes; ``fields`` the fields a hit carries.
+    """
+
+    document = models.OneToOneField(
+        IndexedDocument, on_delete=models.DO_NOTHING, primary_key=True, related_name="+"
+    )
+    fields = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    texts = models.JSONField(default=dict)
+    text_a = models.TextField(blank=True)
+    text_b = models.TextField(blank=True)
+    text_c = models.TextField(blank=True)
+    text_d = models.TextField(blank=True)
+    folded_a = models.TextField(blank=True)
+    folded_b = models.TextField(blank=True)
+    folded_c = models.TextField(blank=True)
+    folded_d = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.document_id)
 
 
 class IndexedKeyword(models.Model):

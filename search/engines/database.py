@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ..highlight import highlight
-from ..models import DatabaseIndex, IndexedDocument, IndexedKeyword
+from ..models import DatabaseIndex, IndexedDocument, IndexedKeyword, IndexedText
 from ..query import FacetValue, Hit, ParsedText, Query, QueryError, Results, Term
 from ..registry import Document, SearchIndex, get_index
 from ..text import fold
@@ -41,7 +42,8 @@ WEIGHT_CLASSES = ("a", "b", "c", "d")  # A ranks highest, as PostgreSQL's setwei
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Like Elasticsearch's keyword ignore_above: a longer value is kept out of filters and facets.
 MAX_KEYWORD_LENGTH = 256
-NEWEST = "d.date DESC, LENGTH(d.doc_id) DESC, d.doc_id DESC"
+# Over the matching documents (m): newest first, ties by id, longest (largest number) first.
+NEWEST = "date DESC, LENGTH(doc_id) DESC, doc_id DESC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,11 @@ class TextQuery:
 
 
 class Dialect:
-    """How one database matches and ranks text; everything else is shared SQL."""
+    """How one database matches and ranks text; everything else is shared SQL.
+
+    ``join`` brings the full-text row of ``d`` (search_indexeddocument) into a statement that
+    matches positive words; ``match``, ``exact`` and ``rank`` may refer to it.
+    """
 
     join = ""
 
@@ -117,7 +123,7 @@ class Dialect:
         raise NotImplementedError
 
     def exclude(self, units: Sequence[Unit]) -> Sql:
-        """Documents whose folded words contain none of the units."""
+        """Documents whose folded words contain none of the units (needs no join)."""
         raise NotImplementedError
 
     def exact(self, units: Sequence[Unit]) -> Sql:
@@ -132,33 +138,38 @@ class Dialect:
 class PostgresDialect(Dialect):
     """tsquery over the generated exact_vector and folded_vector columns ('simple' config)."""
 
+    join = "JOIN search_indexedtext t ON t.document_id = d.id"
+
     def _tsquery(self, units: Sequence[Unit], operator: str) -> str:
-        # Words are letters and digits only (search.analysis), so quoting needs no escaping.
+        # Words are letters and digits only (search.tokens), so quoting needs no escaping.
         return f" {operator} ".join(
             "(" + " <-> ".join(f"'{w}'" for w in u.words) + (":*" if u.prefix else "") + ")"
             for u in units
         )
 
     def match(self, units: Sequence[Unit]) -> Sql:
-        return Sql("d.folded_vector @@ to_tsquery('simple', %s)", (self._tsquery(units, "&"),))
+        return Sql("t.folded_vector @@ to_tsquery('simple', %s)", (self._tsquery(units, "&"),))
 
     def exclude(self, units: Sequence[Unit]) -> Sql:
-        tsquery = self._tsquery(units, "|")
-        return Sql("NOT (d.folded_vector @@ to_tsquery('simple', %s))", (tsquery,))
+        return Sql(
+            "d.id NOT IN (SELECT document_id FROM search_indexedtext "
+            "WHERE folded_vector @@ to_tsquery('simple', %s))",
+            (self._tsquery(units, "|"),),
+        )
 
     def exact(self, units: Sequence[Unit]) -> Sql:
-        return Sql("d.exact_vector @@ to_tsquery('simple', %s)", (self._tsquery(units, "&"),))
+        return Sql("t.exact_vector @@ to_tsquery('simple', %s)", (self._tsquery(units, "&"),))
 
     def rank(self, units: Sequence[Unit], weights: Sequence[float]) -> Sql:
         # ts_rank takes the weights of D, C, B, A; normalization 32 maps a rank r to r/(r+1).
         return Sql(
-            "ts_rank(%s::float4[], d.folded_vector, to_tsquery('simple', %s), 32)",
+            "ts_rank(%s::float4[], t.folded_vector, to_tsquery('simple', %s), 32)",
             (list(reversed(weights)), self._tsquery(units, "&")),
         )
 
 
 class SQLiteDialect(Dialect):
-    """FTS5 MATCH over the search_fts table; bm25 with the index's weights."""
+    """FTS5 MATCH over the search_fts table (rowid = document id); bm25 with the weights."""
 
     # bm25() wants the table's own name, not an alias; the subqueries below name the same
     # table again, but in their own scope.
@@ -167,7 +178,7 @@ class SQLiteDialect(Dialect):
     FOLDED = "{" + " ".join(f"folded_{c}" for c in WEIGHT_CLASSES) + "}"
 
     def _fts(self, columns: str, units: Sequence[Unit], operator: str) -> str:
-        # Words are letters and digits only (search.analysis): a quoted string needs no escaping.
+        # Words are letters and digits only (search.tokens): a quoted string needs no escaping.
         joined = f" {operator} ".join(
             '"' + " ".join(u.words) + '"' + ("*" if u.prefix else "") for u in units
         )
@@ -212,6 +223,9 @@ def weight_classes(index: SearchIndex) -> tuple[dict[str, int], list[float]]:
     return classes, weights
 
 
+TEXT_COLUMNS = [f.name for f in IndexedText._meta.concrete_fields if f.name != "document"]
+
+
 class DatabaseEngine(SearchEngine):
     name = "database"
 
@@ -234,12 +248,7 @@ class DatabaseEngine(SearchEngine):
         parsed = query.validate(keyword_fields=index.keyword_fields)
         if query.sort == "supported" and "supported" not in index.sort_fields:
             raise QueryError(_("Unknown sort order."), code="sort")
-        plan = _Plan(self, index, query, parsed)
-        total = plan.count()
-        hits = plan.page() if total > query.offset else ()
-        facets = plan.facets()
-        took_ms = (time.perf_counter() - started) * 1000
-        return Results(hits=hits, total=total, facets=facets, took_ms=took_ms, query=query)
+        return _Plan(self, index, query, parsed).results(started=started)
 
     def significant_terms(self, query: Query, *, size: int = 20) -> tuple[Term, ...]:
         index = get_index(query.index)
@@ -275,8 +284,7 @@ class DatabaseEngine(SearchEngine):
             index_id = self._index_id(index)
             for batch in _batched([str(i) for i in ids], 500):
                 rows = IndexedDocument.objects.filter(index_id=index_id, doc_id__in=batch)
-                IndexedKeyword.objects.filter(document__in=rows).delete()
-                rows.delete()
+                _delete(rows)
 
     def rebuild(self, index: SearchIndex, documents: Iterable[Document]) -> int:
         """Replace the index's documents in one transaction: readers see the old documents
@@ -287,8 +295,7 @@ class DatabaseEngine(SearchEngine):
             index_id = self._index_id(index)
             # Serialises rebuilds of one index (a no-op on SQLite, which has one writer).
             list(DatabaseIndex.objects.select_for_update().filter(id=index_id).values("id"))
-            IndexedKeyword.objects.filter(index_id=index_id).delete()
-            IndexedDocument.objects.filter(index_id=index_id).delete()
+            _delete(IndexedDocument.objects.filter(index_id=index_id))
             for batch in _batched(documents, index.batch_size):
                 self._write(index, index_id, batch)
                 written += len(batch)
@@ -299,33 +306,47 @@ class DatabaseEngine(SearchEngine):
         return record.pk
 
     def _write(self, index: SearchIndex, index_id: int, documents: Sequence[Document]) -> None:
-        rows = {}
-        keywords: dict[str, set[tuple[str, str]]] = {}
+        prepared = {}
         for document in documents:
-            row, values = _prepare(index, index_id, document)
-            rows[row.doc_id] = row  # the last version of a document given twice wins
-            keywords[row.doc_id] = values
+            row = _prepare(index, index_id, document)
+            prepared[row.document.doc_id] = row  # the last version of a document given twice wins
         IndexedDocument.objects.bulk_create(
-            rows.values(),
+            [row.document for row in prepared.values()],
             update_conflicts=True,
             unique_fields=["index", "doc_id"],
-            update_fields=[
-                f.name
-                for f in IndexedDocument._meta.concrete_fields
-                if f.name not in {"id", "index", "doc_id"}
-            ],
+            update_fields=["stamp", "date", "sort_value"],
         )
         ids = dict(
-            IndexedDocument.objects.filter(index_id=index_id, doc_id__in=rows).values_list(
+            IndexedDocument.objects.filter(index_id=index_id, doc_id__in=prepared).values_list(
                 "doc_id", "id"
             )
+        )
+        texts = []
+        for doc_id, row in prepared.items():
+            row.text.document_id = ids[doc_id]
+            texts.append(row.text)
+        IndexedText.objects.bulk_create(
+            texts,
+            update_conflicts=True,
+            unique_fields=["document"],
+            update_fields=[
+                f.name for f in IndexedText._meta.concrete_fields if f.name != "document"
+            ],
         )
         IndexedKeyword.objects.filter(document_id__in=ids.values()).delete()
         IndexedKeyword.objects.bulk_create(
             IndexedKeyword(document_id=ids[doc_id], index_id=index_id, field=name, value=value)
-            for doc_id, values in keywords.items()
-            for name, value in values
+            for doc_id, row in prepared.items()
+            for name, value in row.keywords
         )
+
+
+def _delete(documents: QuerySet[IndexedDocument]) -> None:
+    """Delete documents with their text and keywords (the database holds no cascade)."""
+    ids = documents.values("id")
+    IndexedKeyword.objects.filter(document_id__in=ids).delete()
+    IndexedText.objects.filter(document_id__in=ids).delete()
+    documents.delete()
 
 
 class _Plan:
@@ -399,21 +420,17 @@ class _Plan:
             parts.append(self._mapping(filters))
         return Sql.join(parts, " AND ")
 
-    def matching_ids(self, *, without: str | None = None) -> Sql:
+    def matching(self, *, without: str | None = None, scored: bool = False) -> Sql:
+        """The documents that match (less the filter on ``without``): id, doc_id, date,
+        sort_value and, if ``scored``, the relevance score."""
         where = self.where(without=without)
+        score = self._score() if scored else Sql("0.0")
         return Sql(
-            f"SELECT d.id FROM search_indexeddocument d {self.join} WHERE {where.sql}",  # noqa: S608
-            where.params,
+            "SELECT d.id, d.doc_id, d.date, d.sort_value, "  # noqa: S608 (see Sql)
+            f"CAST({score.sql} AS DOUBLE PRECISION) AS score "
+            f"FROM search_indexeddocument d {self.join} WHERE {where.sql}",
+            score.params + where.params,
         )
-
-    # Statements ---------------------------------------------------------------------------
-
-    def count(self) -> int:
-        where = self.where()
-        sql = f"SELECT COUNT(*) FROM search_indexeddocument d {self.join} WHERE {where.sql}"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, where.params)
-            return int(cursor.fetchone()[0])
 
     def _score(self) -> Sql:
         if not self.ranked:
@@ -429,31 +446,108 @@ class _Plan:
 
     def _order(self) -> str:
         if self.query.sort == "supported":
-            return f"d.sort_value DESC, {NEWEST}"
+            return f"sort_value DESC, {NEWEST}"
         if self.query.sort == "relevance" and self.ranked:
             return f"score DESC, {NEWEST}"
         return NEWEST
 
-    def page(self) -> tuple[Hit, ...]:
-        where, score = self.where(), self._score()
-        sql = (
-            f"SELECT d.doc_id, d.fields, d.texts, {score.sql} AS score "  # noqa: S608
-            f"FROM search_indexeddocument d {self.join} WHERE {where.sql} "
-            f"ORDER BY {self._order()} LIMIT %s OFFSET %s"
+    # The statement --------------------------------------------------------------------------
+
+    def run(self) -> tuple[int, list[tuple[int, str, float]], dict[str, list[tuple[str, int]]]]:
+        """Total, page and facet counts in one statement, so the text is matched once (and
+        once more for each facet whose own filter is left out).
+
+        The matching documents are materialised once (WITH m AS MATERIALIZED), then counted,
+        paged and joined to their keywords; the parts come back as rows of one UNION ALL:
+        (part, text, text, number, score, position).
+        """
+        scored = self.query.sort == "relevance" and self.ranked
+        ctes = [("m", self.matching(scored=scored))]
+        parts = [Sql("SELECT 0, NULL, NULL, COUNT(*), NULL, NULL FROM m")]
+        order = self._order()
+        parts.append(
+            Sql(
+                "SELECT 2, p.doc_id, NULL, p.id, p.score, "  # noqa: S608 (see Sql)
+                f"ROW_NUMBER() OVER (ORDER BY {order}) "
+                f"FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) p",
+                (self.query.per_page, self.query.offset),
+            )
         )
+        for without, names in self._facet_groups().items():
+            source = "m"
+            if without is not None:
+                source = f"f{len(ctes)}"
+                ctes.append((source, self.matching(without=without)))
+            placeholders = ", ".join(["%s"] * len(names))
+            parts.append(
+                Sql(
+                    "SELECT 1, k.field, k.value, COUNT(*), NULL, NULL "  # noqa: S608 (see Sql)
+                    f"FROM {source} JOIN search_indexedkeyword k ON k.document_id = {source}.id "
+                    f"WHERE k.field IN ({placeholders}) GROUP BY k.field, k.value",
+                    tuple(names),
+                )
+            )
+        with_sql = ", ".join(f"{name} AS MATERIALIZED ({cte.sql})" for name, cte in ctes)
+        sql = f"WITH {with_sql} " + " UNION ALL ".join(part.sql for part in parts)
+        params = [p for _name, cte in ctes for p in cte.params]
+        params += [p for part in parts for p in part.params]
+        total = 0
+        page: list[tuple[int, int, str, float]] = []
+        counts: dict[str, list[tuple[str, int]]] = {name: [] for name in self.query.facets}
         with connection.cursor() as cursor:
-            params = (*score.params, *where.params, self.query.per_page, self.query.offset)
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return tuple(
+            for part, text, value, number, score, position in cursor.fetchall():
+                if part == 0:
+                    total = int(number)
+                elif part == 1:
+                    counts[text].append((value, int(number)))
+                else:
+                    page.append((int(position), int(number), text, float(score or 0.0)))
+        return total, [row[1:] for row in sorted(page)], counts
+
+    def _facet_groups(self) -> dict[str | None, list[str]]:
+        """Facets by the filter they leave out: those without a filter of their own share the
+        matching documents (None); each filtered facet needs its own."""
+        groups: dict[str | None, list[str]] = {}
+        for name in self.query.facets:
+            groups.setdefault(name if name in self.query.filters else None, []).append(name)
+        return groups
+
+    def count(self) -> int:
+        matching = self.matching()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({matching.sql}) m", matching.params)  # noqa: S608
+            return int(cursor.fetchone()[0])
+
+    # Results ---------------------------------------------------------------------------
+
+    def results(self, *, started: float) -> Results:
+        total, page, counts = self.run()
+        rows = {
+            document_id: (fields, texts_)
+            for document_id, fields, texts_ in IndexedText.objects.filter(
+                document_id__in=[row[0] for row in page]
+            ).values_list("document_id", "fields", "texts")
+        }
+        hits = tuple(
             Hit(
                 id=doc_id,
-                score=float(value),
-                fields=_json(fields),
-                highlights=self._highlights(_json(texts)),
+                score=score,
+                fields=rows[document_id][0],
+                highlights=self._highlights(rows[document_id][1]),
             )
-            for doc_id, fields, texts, value in rows
+            for document_id, doc_id, score in page
         )
+        size = self.query.facet_size
+        facets = {
+            name: tuple(
+                FacetValue(value=value, count=count)
+                for value, count in sorted(values, key=lambda vc: (-vc[1], vc[0]))[:size]
+            )
+            for name, values in counts.items()
+        }
+        took_ms = (time.perf_counter() - started) * 1000
+        return Results(hits=hits, total=total, facets=facets, took_ms=took_ms, query=self.query)
 
     def _highlights(self, texts: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
         if not (self.query.highlight and self.ranked):
@@ -465,46 +559,16 @@ class _Plan:
                 out[name] = fragments
         return out
 
-    def facets(self) -> dict[str, tuple[FacetValue, ...]]:
-        """Count each facet's values over what matches everything but that facet's own filter:
-        facets without a filter share one statement, each filtered facet has its own."""
-        if not self.query.facets:
-            return {}
-        groups: dict[str | None, list[str]] = {}
-        for name in self.query.facets:
-            groups.setdefault(name if name in self.query.filters else None, []).append(name)
-        counts: dict[str, list[tuple[str, int]]] = {name: [] for name in self.query.facets}
-        for without, names in groups.items():
-            ids = self.matching_ids(without=without)
-            placeholders = ", ".join(["%s"] * len(names))
-            sql = (
-                "SELECT k.field, k.value, COUNT(*) FROM search_indexedkeyword k "  # noqa: S608
-                f"WHERE k.index_id = %s AND k.field IN ({placeholders}) "
-                f"AND k.document_id IN ({ids.sql}) GROUP BY k.field, k.value"
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, (self.index_id, *names, *ids.params))
-                for name, value, count in cursor.fetchall():
-                    counts[name].append((value, int(count)))
-        size = self.query.facet_size
-        return {
-            name: tuple(
-                FacetValue(value=value, count=count)
-                for value, count in sorted(values, key=lambda vc: (-vc[1], vc[0]))[:size]
-            )
-            for name, values in counts.items()
-        }
-
     def texts(self, *, limit: int, total: int) -> Iterator[str]:
         """The text fields of at most ``limit`` matching documents, spread evenly over ids."""
-        where = self.where()
+        matching = self.matching()
         stride = max(1, -(-total // limit))
         sql = (
-            f"SELECT d.texts FROM search_indexeddocument d {self.join} "  # noqa: S608
-            f"WHERE {where.sql} AND (d.id %% %s) = 0 ORDER BY d.id LIMIT %s"
+            "SELECT x.texts FROM search_indexedtext x WHERE x.document_id IN ("  # noqa: S608
+            f"SELECT m.id FROM ({matching.sql}) m WHERE (m.id %% %s) = 0 ORDER BY m.id LIMIT %s)"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, (*where.params, stride, limit))
+            cursor.execute(sql, (*matching.params, stride, limit))
             rows = cursor.fetchall()
         for (texts,) in rows:
             yield "\n".join(_json(texts).values())
@@ -555,10 +619,16 @@ def _keyword_values(value: Any) -> Iterator[str]:
             yield text
 
 
-def _prepare(
-    index: SearchIndex, index_id: int, document: Document
-) -> tuple[IndexedDocument, set[tuple[str, str]]]:
-    """A document as a row and its (field, value) keywords."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document as rows: its document row, its text row, its (field, value) keywords."""
+
+    document: IndexedDocument
+    text: IndexedText
+    keywords: frozenset[tuple[str, str]]
+
+
+def _prepare(index: SearchIndex, index_id: int, document: Document) -> Prepared:
     classes, _weights = weight_classes(index)
     texts = {name: _text(document.get(name)) for name in index.text_fields}
     by_class: list[list[str]] = [[] for _ in WEIGHT_CLASSES]
@@ -567,20 +637,23 @@ def _prepare(
             by_class[classes[name]].append(index_text(text))
     exact = [" ".join(parts) for parts in by_class]
     sort_field = index.sort_fields.get("supported")
-    row = IndexedDocument(
-        index_id=index_id,
-        doc_id=str(document["id"]),
-        stamp=str(document.get("stamp") or ""),
-        date=_as_datetime(document.get(index.date_field)),
-        sort_value=int(document.get(sort_field) or 0) if sort_field else 0,
-        fields={name: document.get(name) for name in index.stored_fields},
-        texts={name: text for name, text in texts.items() if text},
-        **{f"text_{c}": exact[i] for i, c in enumerate(WEIGHT_CLASSES)},
-        **{f"folded_{c}": fold(exact[i]) for i, c in enumerate(WEIGHT_CLASSES)},
+    return Prepared(
+        document=IndexedDocument(
+            index_id=index_id,
+            doc_id=str(document["id"]),
+            stamp=str(document.get("stamp") or ""),
+            date=_as_datetime(document.get(index.date_field)),
+            sort_value=int(document.get(sort_field) or 0) if sort_field else 0,
+        ),
+        text=IndexedText(
+            fields={name: document.get(name) for name in index.stored_fields},
+            texts={name: text for name, text in texts.items() if text},
+            **{f"text_{c}": exact[i] for i, c in enumerate(WEIGHT_CLASSES)},
+            **{f"folded_{c}": fold(exact[i]) for i, c in enumerate(WEIGHT_CLASSES)},
+        ),
+        keywords=frozenset(
+            (name, value)
+            for name in index.keyword_fields
+            for value in _keyword_values(document.get(name))
+        ),
     )
-    keywords = {
-        (name, value)
-        for name in index.keyword_fields
-        for value in _keyword_values(document.get(name))
-    }
-    return row, keywords

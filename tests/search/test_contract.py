@@ -9,6 +9,7 @@ queries with the same documents in the same order.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -388,7 +389,7 @@ def test_significant_terms_put_a_planted_theme_first(indexed):
     assert {"tai", "cu"} & set(fold(first.text).split())
     assert first.text != fold(first.text)  # shown as written, with its diacritics
     assert first.count >= 3
-    assert all(a.score >= b.score for a, b in zip(terms, terms[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(terms))
 
 
 def test_significant_terms_of_nothing_are_empty(indexed):
