@@ -210,6 +210,15 @@ class Feedback(models.Model):
     disposition = models.ForeignKey(
         Disposition, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
     )
+    # Near-identical comments on the draft (form letter, copy-paste campaign): duplicates.py.
+    duplicate_group = models.ForeignKey(
+        "DuplicateGroup",
+        verbose_name=_("duplicate group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
 
     class Meta:
         verbose_name = _("comment")
@@ -413,3 +422,72 @@ class ConsultationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.draft_id}"
+
+
+class DuplicateGroup(models.Model):
+    """Near-identical comments on one draft (a form letter, a copy-paste campaign), answered once.
+
+    Kept by ``feedback.duplicates``: `size` counts every member, whatever its status (the
+    published count is the selectors'); `representative` is the text most members sent.
+    """
+
+    draft = models.ForeignKey(DraftPage, on_delete=models.CASCADE, related_name="duplicate_groups")
+    size = models.PositiveIntegerField(_("comments"), default=0)
+    representative = models.ForeignKey(
+        Feedback,
+        verbose_name=_("representative comment"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("duplicate group")
+        verbose_name_plural = _("duplicate groups")
+        indexes = [models.Index(fields=["draft", "-size"], name="duplicate_group_draft_size")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.size})"
+
+
+class DuplicateFingerprint(models.Model):
+    """A top-level comment duplicate detection has examined, and the hash of its normalised text.
+
+    `text_hash` is None for a text too short to group. The row's presence makes examining a
+    comment twice (a retried task) a no-op.
+    """
+
+    feedback = models.OneToOneField(
+        Feedback, primary_key=True, on_delete=models.CASCADE, related_name="duplicate_fingerprint"
+    )
+    text_hash = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.feedback_id}: {self.text_hash}"
+
+
+class DuplicateBand(models.Model):
+    """A locality-sensitive key of a draft's comments and the first comment that had it.
+
+    A new comment looks its keys up here (one indexed query) to find the earlier comments that
+    may be near-identical to it. Only the first holder of a key is kept (millions of comments
+    share few keys), so there is no index on `feedback`: the leader is a plain id, without a
+    database constraint, and a deleted comment's keys simply find nothing.
+    """
+
+    pk = models.CompositePrimaryKey("draft", "key")
+    # The primary key's index leads with the draft: a second index on it would only cost.
+    draft = models.ForeignKey(DraftPage, on_delete=models.CASCADE, db_index=False, related_name="+")
+    key = models.BigIntegerField()
+    feedback = models.ForeignKey(
+        Feedback,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}:{self.key} → {self.feedback_id}"

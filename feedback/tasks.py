@@ -6,6 +6,7 @@ The dotted names (`feedback.tasks.<name>`) are what `services.common.enqueue_on_
 
 from django_tasks import task
 
+from . import duplicates
 from .services import notifications
 
 
@@ -43,3 +44,10 @@ def send_daily_digests() -> int:
 def consultation_events_notify() -> int:
     """Record drafts that opened or closed and tell their followers (cron, every 5 minutes)."""
     return len(notifications.consultation_events_record())
+
+
+@task()
+def duplicate_group_assign(feedback_id: int) -> int | None:
+    """A comment was saved: put it in its group of near-identical comments, if it has one."""
+    group = duplicates.duplicate_group_assign(feedback_id=feedback_id)
+    return group.pk if group is not None else None

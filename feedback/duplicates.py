@@ -1,0 +1,737 @@
+"""Duplicate and campaign detection: near-identical comments on a draft form a group, answered once.
+
+What is compared: the body of a top-level comment or critique (never a reply), on any version
+of the draft, without the passage it quotes (the `quote` field, and that passage pasted into
+the body as well): two people quoting the same long provision have not said the same thing.
+The body is folded as search folds it (``search.text.fold``: lower case, no diacritics, đ → d),
+punctuation becomes space, and it is cut into words (Vietnamese syllables).
+
+What never groups: a text of fewer than ``MIN_WORDS`` words. "Tán thành." from a thousand
+people is agreement, counted by stance; short texts coincide by chance, not by campaign.
+
+Similar: two texts whose sets of three-word shingles have a Jaccard similarity of at least
+``SIMILARITY`` (0.6), computed exactly for the candidates LSH proposes. 0.6 keeps a form letter
+whose sender's name and address change (0.64 on a 70-word letter with a four-word name and a
+nine-word address, more on longer ones) and copy-paste texts with a few words edited, while
+different comments on the same provision stay far below (0.05-0.45 even when they share
+phrases). Groups are the connected parts of the similarity graph: a campaign whose copies
+drift apart by small edits stays one group.
+
+Finding candidates: locality-sensitive hashing. The first ``BANDS`` × ``ROWS`` signature values
+make ``BANDS`` keys (a key matches with probability J^ROWS: 0.93 that a pair at 0.7 shares at
+least one, 0.99 at 0.8), plus one key for the exact text, so exact copies always meet. For each
+key of a draft only the first comment that had it (its leader) is stored (``DuplicateBand``), so
+a campaign of 10,000 copies stores the keys of its distinct texts once. A comment is compared
+with the leaders of its keys: the incremental path (``duplicate_group_assign``, a task after
+each new comment) and the batch path (``duplicates_regroup``) therefore make the same
+comparisons when comments arrive in id order, and find the same groups.
+
+The representative of a group is its most common text (the campaign's template), counting
+published members only when there are any; ties go to the earliest. ``DuplicateGroup.size``
+counts every member, whatever its status; the selectors count published members for the
+public, and a hidden member never represents its group there.
+
+The signatures are computed with numpy for many texts at once (a draft with 1,000,000 comments
+is regrouped in minutes): datasketch's MinHash spends ~100 µs per text in a Python loop, a
+vectorised pass over every text's shingles a few µs. Hash functions are seeded by constants
+(splitmix64), not by a random generator whose stream could change with numpy's version: stored
+keys must match the keys computed by the next release.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from django.db import connection, models, transaction
+from django.db.models import Count
+from django.utils import timezone
+from psycopg import sql
+
+from drafts.models import DraftPage
+from search.text import fold
+
+from .choices import FeedbackStatus
+from .models import DuplicateBand, DuplicateFingerprint, DuplicateGroup, Feedback
+from .services.common import feedback_search_enqueue
+
+MIN_WORDS = 12
+SHINGLE = 3  # words per shingle
+PERMUTATIONS = 64
+BANDS, ROWS = 10, 4  # the LSH keys use the first BANDS * ROWS signature values
+SIMILARITY = 0.6
+_CANDIDATE = 0.35  # estimated similarity under which a pair is not compared exactly
+
+_MASK = (1 << 64) - 1
+_READ_CHUNK = 5_000  # comments read per database round trip in a regroup
+_SIGN_CHUNK = 2_000_000  # shingles hashed at a time (memory: 16 bytes each)
+_WRITE_CHUNK = 2_000
+
+
+def _splitmix64(seed: int, count: int) -> list[int]:
+    values = []
+    for _ in range(count):
+        seed = (seed + 0x9E3779B97F4A7C15) & _MASK
+        z = seed
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        values.append(z ^ (z >> 31))
+    return values
+
+
+_U64 = np.uint64
+# Shingle hash: each word's position has its own multiplier, so "a b c" and "c b a" differ.
+_SHINGLE_MULT = np.array([v | 1 for v in _splitmix64(3, SHINGLE)], dtype=_U64)
+# MinHash permutations h(x) = (a x + b) mod 2^64 >> 32 on 32-bit x: a 2-universal family.
+_PERM_A = np.array([v | 1 for v in _splitmix64(64, PERMUTATIONS)], dtype=_U64)
+_PERM_B = np.array(_splitmix64(128, PERMUTATIONS), dtype=_U64)
+_KEY_SEEDS = np.array(_splitmix64(11, BANDS + 1), dtype=_U64)
+_KEY_MULT = _U64(0x9E3779B97F4A7C15)
+_SHIFT32, _SHIFT29 = _U64(32), _U64(29)
+
+
+# Normalisation --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    """``search.text.fold`` character by character, punctuation to space, as a translate table.
+
+    Stored text is NFC, so folding its characters one by one is folding the text, and
+    ``str.translate`` does it four times faster than ``fold`` on the whole text.
+    """
+    table = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters
+            continue
+        char = chr(code)
+        folded = "".join(c if c.isalnum() else " " for c in fold(char))
+        if folded != char:
+            table[code] = folded
+    return table
+
+
+def words(body: str, quote: str = "") -> list[str]:
+    """The words that are compared: the body folded, without punctuation nor the quoted passage."""
+    table = _fold_table()
+    text = " ".join(body.translate(table).split())
+    quoted = " ".join(quote.translate(table).split())
+    if quoted:
+        text = f" {text} ".replace(f" {quoted} ", " ").strip()
+    return text.split()
+
+
+def text_hash(text_words: Sequence[str]) -> int:
+    """A signed 64-bit hash of the normalised text (exact copies share it)."""
+    digest = hashlib.blake2b(" ".join(text_words).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+# Signatures and keys ------------------------------------------------------------------------
+
+
+class _WordHashes(dict[str, int]):
+    """crc32 of each word, computed once per word (a draft's comments share a small vocabulary)."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode())
+        return value
+
+
+@dataclass
+class Signed:
+    """Texts' MinHash signatures, and their shingles for the exact comparison of candidates."""
+
+    signature: np.ndarray  # (texts, PERMUTATIONS) uint32
+    shingles: np.ndarray  # uint32: the first text's shingles, then the second's...
+    offsets: np.ndarray  # int64, texts + 1: text i's shingles are shingles[offsets[i]:offsets[i+1]]
+
+    def shingle_set(self, text: int) -> set[int]:
+        start, end = int(self.offsets[text]), int(self.offsets[text + 1])
+        return set(self.shingles[start:end].tolist())
+
+
+def sign(texts: Sequence[Sequence[str]]) -> Signed:
+    """Sign texts of at least SHINGLE words, a chunk of texts at a time (memory stays bounded)."""
+    hashes = _WordHashes()
+    signature = np.empty((len(texts), PERMUTATIONS), dtype=np.uint32)
+    shingles: list[np.ndarray] = []
+    start = 0
+    while start < len(texts):
+        # As many texts as fit the chunk's shingle budget (at least one).
+        end, budget = start, _SIGN_CHUNK
+        while end < len(texts) and (end == start or budget >= len(texts[end])):
+            budget -= len(texts[end])
+            end += 1
+        signature[start:end], chunk = _sign_chunk(texts[start:end], hashes)
+        shingles.append(chunk)
+        start = end
+    counts = np.fromiter((len(t) - SHINGLE + 1 for t in texts), dtype=np.int64, count=len(texts))
+    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+    flat = np.concatenate(shingles) if shingles else np.empty(0, dtype=np.uint32)
+    return Signed(signature, flat, offsets)
+
+
+def signatures(texts: Sequence[Sequence[str]]) -> np.ndarray:
+    """MinHash signatures (one row of PERMUTATIONS uint32 per text) of texts of ≥ SHINGLE words."""
+    return sign(texts).signature
+
+
+def _sign_chunk(
+    texts: Sequence[Sequence[str]], hashes: _WordHashes
+) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    flat_words: list[int] = []
+    for text in texts:
+        flat_words.extend(map(hashes.__getitem__, text))
+    flat = np.array(flat_words, dtype=_U64)
+    count = len(flat) - SHINGLE + 1
+    shingles = flat[:count] * _SHINGLE_MULT[0]
+    for offset in range(1, SHINGLE):
+        shingles ^= flat[offset : offset + count] * _SHINGLE_MULT[offset]
+    shingles >>= _SHIFT32
+    # Drop the shingles that run across two texts: the last SHINGLE - 1 starts of each text.
+    ends = np.cumsum(lengths)
+    valid = np.ones(count, dtype=bool)
+    for back in range(1, SHINGLE):
+        cut = ends - back
+        valid[cut[cut < count]] = False
+    shingles = shingles[valid]
+    starts = np.concatenate(([0], np.cumsum(lengths - SHINGLE + 1)[:-1]))
+    signature = np.empty((len(texts), PERMUTATIONS), dtype=np.uint32)
+    hashed = np.empty_like(shingles)
+    for column in range(PERMUTATIONS):
+        np.multiply(shingles, _PERM_A[column], out=hashed)
+        hashed += _PERM_B[column]
+        hashed >>= _SHIFT32
+        signature[:, column] = np.minimum.reduceat(hashed, starts)
+    return signature, shingles.astype(np.uint32)
+
+
+def band_keys(draft_id: int, signature: np.ndarray, hashes: Sequence[int]) -> np.ndarray:
+    """The LSH keys of each text (BANDS + 1 signed 64-bit keys, the last one its exact text's)."""
+    draft = _U64((draft_id * int(_KEY_MULT)) & _MASK)  # numpy warns on scalar overflow
+    keys = np.empty((len(signature), BANDS + 1), dtype=_U64)
+    for band in range(BANDS):
+        key = np.full(len(signature), _KEY_SEEDS[band] ^ draft, dtype=_U64)
+        for column in range(band * ROWS, (band + 1) * ROWS):
+            key ^= signature[:, column].astype(_U64)
+            key *= _KEY_MULT
+            key ^= key >> _SHIFT29
+        keys[:, band] = key
+    exact = np.array(hashes, dtype=np.int64).view(_U64) ^ (_KEY_SEEDS[BANDS] ^ draft)
+    keys[:, BANDS] = (exact * _KEY_MULT) ^ ((exact * _KEY_MULT) >> _SHIFT29)
+    return keys.view(np.int64)
+
+
+def estimate(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of signatures (rows compared pairwise)."""
+    result: np.ndarray = np.count_nonzero(first == second, axis=-1) / PERMUTATIONS
+    return result
+
+
+def jaccard(first: set[int], second: set[int]) -> float:
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
+
+
+# The representative ---------------------------------------------------------------------------
+
+Member = tuple[int, datetime, str, int | None]  # pk, created_at, status, text hash
+
+
+def representative(members: Iterable[Member]) -> int | None:
+    """The most common text of the group (published members, when there are any), earliest first."""
+    rows = list(members)
+    pool = [row for row in rows if row[2] == FeedbackStatus.PUBLISHED] or rows
+    if not pool:
+        return None
+    counts = Counter(row[3] for row in pool)
+    earliest: dict[int | None, tuple[datetime, int]] = {}
+    for pk, created_at, _status, digest in pool:
+        if digest not in earliest or (created_at, pk) < earliest[digest]:
+            earliest[digest] = (created_at, pk)
+    best = min(counts, key=lambda digest: (-counts[digest], earliest[digest]))
+    return earliest[best][1]
+
+
+def _group_refresh(group: DuplicateGroup) -> None:
+    members = Feedback.objects.filter(duplicate_group=group).values_list(
+        "pk", "created_at", "status", "duplicate_fingerprint__text_hash"
+    )
+    rows = list(members)
+    group.size = len(rows)
+    group.representative_id = representative(rows)
+    group.updated_at = timezone.now()
+    group.save(update_fields=["size", "representative", "updated_at"])
+
+
+# As comments arrive -------------------------------------------------------------------------
+
+
+def _lock_draft(draft_id: int) -> None:
+    """Serialise duplicate detection on one draft (its row in drafts_draftpage only)."""
+    list(
+        DraftPage.objects.select_for_update(of=("self",))
+        .filter(pk=draft_id)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def duplicate_group_assign(*, feedback_id: int) -> DuplicateGroup | None:
+    """Examine a new top-level comment: join it to its duplicate group, or form one; return it.
+
+    Its keys find the earlier comments of the draft that may be near-identical (one indexed
+    query); those that are similar enough join it in one group: the oldest group among them,
+    into which any other of their groups is merged. A reply, a missing comment or a text too
+    short gives None. Examining a comment twice changes nothing (the fingerprint records it);
+    two comments of one draft are examined one after the other (the draft's row is locked), so
+    concurrent copies never form two groups.
+    """
+    row = (
+        Feedback.objects.filter(pk=feedback_id, parent__isnull=True)
+        .values("draft_id", "body", "quote")
+        .first()
+    )
+    if row is None:
+        return None
+    draft_id = row["draft_id"]
+    with transaction.atomic():
+        _lock_draft(draft_id)
+        if DuplicateFingerprint.objects.filter(feedback_id=feedback_id).exists():
+            return DuplicateGroup.objects.filter(members=feedback_id).first()
+        text = words(row["body"], row["quote"])
+        if len(text) < MIN_WORDS:
+            DuplicateFingerprint.objects.create(feedback_id=feedback_id, text_hash=None)
+            return None
+        digest = text_hash(text)
+        signed = sign([text])
+        keys = band_keys(draft_id, signed.signature, [digest])[0].tolist()
+        leaders = set(
+            DuplicateBand.objects.filter(draft_id=draft_id, key__in=keys).values_list(
+                "feedback_id", flat=True
+            )
+        )
+        DuplicateBand.objects.bulk_create(
+            [DuplicateBand(draft_id=draft_id, key=key, feedback_id=feedback_id) for key in keys],
+            ignore_conflicts=True,
+        )
+        DuplicateFingerprint.objects.create(feedback_id=feedback_id, text_hash=digest)
+        matched = _similar_leaders(signed, leaders - {feedback_id})
+        if not matched:
+            return None
+        return _join(draft_id=draft_id, feedback_id=feedback_id, matched=matched)
+
+
+def _similar_leaders(signed: Signed, leader_ids: set[int]) -> dict[int, int | None]:
+    """Leader id -> its group id, for the leaders similar to the signed text."""
+    leaders = [
+        (pk, text, group)
+        for pk, body, quote, group in Feedback.objects.filter(pk__in=leader_ids).values_list(
+            "pk", "body", "quote", "duplicate_group_id"
+        )
+        # A body edited since it was examined may have become too short.
+        if len(text := words(body, quote)) >= MIN_WORDS
+    ]
+    if not leaders:
+        return {}
+    theirs = sign([text for _pk, text, _group in leaders])
+    scores = estimate(theirs.signature, signed.signature[0])
+    mine = signed.shingle_set(0)
+    return {
+        pk: group
+        for position, (pk, _text, group) in enumerate(leaders)
+        if _similar(float(scores[position]), mine, theirs.shingle_set(position))
+    }
+
+
+def _similar(estimated: float, shingles: set[int], other: set[int]) -> bool:
+    """The similarity rule of both paths: the exact Jaccard of the shingle sets.
+
+    The MinHash estimate only rejects early what cannot be similar: with a standard error of
+    0.06 at 0.6, a pair truly at 0.6 is estimated under _CANDIDATE about once in a million.
+    """
+    return estimated >= _CANDIDATE and jaccard(shingles, other) >= SIMILARITY
+
+
+def _join(*, draft_id: int, feedback_id: int, matched: dict[int, int | None]) -> DuplicateGroup:
+    group_ids = sorted({group for group in matched.values() if group is not None})
+    now = timezone.now()
+    if group_ids:
+        group = DuplicateGroup.objects.get(pk=group_ids[0])
+        merged = group_ids[1:]
+    else:
+        group = DuplicateGroup.objects.create(draft_id=draft_id, created_at=now, updated_at=now)
+        merged = []
+    moved = list(Feedback.objects.filter(duplicate_group__in=merged).values_list("pk", flat=True))
+    joined = [feedback_id, *(pk for pk, group_id in matched.items() if group_id is None)]
+    Feedback.objects.filter(pk__in=[*moved, *joined]).update(duplicate_group=group)
+    DuplicateGroup.objects.filter(pk__in=merged).delete()
+    _group_refresh(group)
+    feedback_search_enqueue(feedback_ids=[*moved, *joined])
+    return group
+
+
+# Batch regrouping ---------------------------------------------------------------------------
+
+
+@dataclass
+class RegroupReport:
+    """What regrouping one draft found and changed."""
+
+    draft_id: int
+    examined: int = 0  # top-level comments
+    too_short: int = 0
+    texts: int = 0  # distinct normalised texts long enough to compare
+    groups: int = 0
+    grouped: int = 0  # comments in a group
+    changed: int = 0  # comments whose group changed (reindexed)
+    seconds: float = 0.0
+    timings: dict[str, float] | None = None
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = self._start = time.perf_counter()
+
+    def lap(self, label: str) -> None:
+        now = time.perf_counter()
+        self.laps[label] = round(now - self._last, 3)
+        self._last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self._start
+
+
+def duplicates_regroup(*, draft: DraftPage) -> RegroupReport:
+    """Recompute every duplicate group of the draft from its comments' texts, in bulk.
+
+    The same groups as the comments examined one by one in id order (see the module's
+    docstring), computed with vectorised signatures and in-memory keys, then written at
+    once: the draft's keys and fingerprints are replaced, each group keeps its id when its
+    earliest member stays in it, and only the comments whose group changed are updated and
+    reindexed. Comments arriving meanwhile wait for the draft's lock, then are examined
+    against the new keys.
+    """
+    timer = _Timer()
+    report = RegroupReport(draft_id=draft.pk)
+    with transaction.atomic():
+        _lock_draft(draft.pk)
+        docs = _DraftTexts.read(draft.pk)
+        timer.lap("read_and_normalise")
+        signed = sign(docs.texts)
+        docs.texts = []  # the words are no longer needed: free them before the next steps
+        timer.lap("signatures")
+        keys = band_keys(draft.pk, signed.signature, docs.hashes)
+        leaders = _leaders(keys)
+        component = _components(signed, leaders)
+        timer.lap("match")
+        _keys_write(draft.pk, keys, leaders, docs.first_doc)
+        _fingerprints_write(draft.pk, docs)
+        timer.lap("write_keys")
+        _groups_write(draft.pk, docs, component, report)
+        timer.lap("write_groups")
+    report.examined = len(docs.pks)
+    report.too_short = int(np.count_nonzero(docs.text_of < 0))
+    report.texts = len(docs.hashes)
+    report.seconds = round(timer.total(), 3)
+    report.timings = timer.laps
+    return report
+
+
+class _DraftTexts:
+    """A draft's top-level comments in id order, each pointing at its distinct text."""
+
+    def __init__(self) -> None:
+        self.pks: list[int] = []
+        self.created: list[datetime] = []
+        self.status: list[str] = []
+        self.old_group: list[int | None] = []
+        self.text_of = np.empty(0, dtype=np.int64)  # per comment: its text's index, -1 if short
+        self.texts: list[list[str]] = []  # per distinct text (first occurrence order): words
+        self.hashes: list[int] = []
+        self.first_doc: list[int] = []  # per distinct text: its earliest comment's id
+
+    @classmethod
+    def read(cls, draft_id: int) -> _DraftTexts:
+        docs = cls()
+        index: dict[int, int] = {}
+        text_of: list[int] = []
+        rows = (
+            Feedback.objects.filter(draft_id=draft_id, parent__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "body", "quote", "status", "created_at", "duplicate_group_id")
+        )
+        for pk, body, quote, status, created_at, group in rows.iterator(chunk_size=_READ_CHUNK):
+            docs.pks.append(pk)
+            docs.created.append(created_at)
+            docs.status.append(status)
+            docs.old_group.append(group)
+            text = words(body, quote)
+            if len(text) < MIN_WORDS:
+                text_of.append(-1)
+                continue
+            digest = text_hash(text)
+            position = index.get(digest)
+            if position is None:
+                position = index[digest] = len(docs.hashes)
+                docs.texts.append(text)
+                docs.hashes.append(digest)
+                docs.first_doc.append(pk)
+            text_of.append(position)
+        docs.text_of = np.array(text_of, dtype=np.int64)
+        return docs
+
+
+def _leaders(keys: np.ndarray) -> np.ndarray:
+    """Per text and key column, the index of the first text with the same key."""
+    count = len(keys)
+    leaders = np.empty(keys.shape, dtype=np.int64)
+    positions = np.arange(count)
+    for column in range(keys.shape[1]):
+        order = np.argsort(keys[:, column], kind="stable")  # equal keys stay in text order
+        ordered = keys[order, column]
+        starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+        first = np.maximum.accumulate(np.where(starts, positions, 0))
+        leaders[order, column] = order[first]
+    return leaders
+
+
+def _components(signed: Signed, leaders: np.ndarray) -> np.ndarray:
+    """Per text, the smallest text index of its connected part of the similarity graph.
+
+    Each text is compared with the leaders of its keys (as it would have been on arrival);
+    a pair already connected through others is not compared again (the parts are the same).
+    """
+    signature = signed.signature
+    count = len(signature)
+    texts = np.repeat(np.arange(count), BANDS)
+    pairs = np.stack([texts, leaders[:, :BANDS].ravel()], axis=1)
+    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    scores = np.zeros(len(pairs))
+    for start in range(0, len(pairs), 200_000):
+        chunk = pairs[start : start + 200_000]
+        scores[start : start + len(chunk)] = estimate(
+            signature[chunk[:, 0]], signature[chunk[:, 1]]
+        )
+    kept = scores >= _CANDIDATE  # _similar's early rejection, for all pairs at once
+    parent = list(range(count))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for (first, second), score in zip(pairs[kept].tolist(), scores[kept].tolist(), strict=True):
+        root_a, root_b = find(first), find(second)
+        if root_a != root_b and _similar(
+            score, signed.shingle_set(first), signed.shingle_set(second)
+        ):
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    return np.array([find(node) for node in range(count)], dtype=np.int64)
+
+
+def _keys_write(
+    draft_id: int, keys: np.ndarray, leaders: np.ndarray, first_doc: Sequence[int]
+) -> None:
+    """Replace the draft's keys: each distinct key once, with its first comment."""
+    DuplicateBand.objects.filter(draft_id=draft_id).delete()
+    if not len(keys):
+        return
+    first = np.array(first_doc, dtype=np.int64)
+    flat_keys = keys.ravel()
+    flat_leaders = first[leaders.ravel()]
+    # A key could (with a 2^-64 chance) repeat across columns: keep its earliest comment.
+    order = np.lexsort((flat_leaders, flat_keys))
+    flat_keys, flat_leaders = flat_keys[order], flat_leaders[order]
+    distinct = np.concatenate(([True], flat_keys[1:] != flat_keys[:-1]))
+    rows = zip(
+        [draft_id] * int(distinct.sum()),
+        flat_keys[distinct].tolist(),
+        flat_leaders[distinct].tolist(),
+        strict=True,
+    )
+    _bulk_insert(DuplicateBand, ["draft", "key", "feedback"], rows)
+
+
+def _fingerprints_write(draft_id: int, docs: _DraftTexts) -> None:
+    DuplicateFingerprint.objects.filter(feedback__draft_id=draft_id).delete()
+    hashes = docs.hashes
+    rows = (
+        (pk, hashes[position] if position >= 0 else None)
+        for pk, position in zip(docs.pks, docs.text_of.tolist(), strict=True)
+    )
+    _bulk_insert(DuplicateFingerprint, ["feedback", "text_hash"], rows)
+
+
+def _groups_write(
+    draft_id: int, docs: _DraftTexts, component: np.ndarray, report: RegroupReport
+) -> None:
+    """Give each comment its group; keep group ids where the earliest member stays."""
+    members: dict[int, list[int]] = {}  # component -> comment positions (id order)
+    for position, text in enumerate(docs.text_of.tolist()):
+        if text >= 0:
+            members.setdefault(int(component[text]), []).append(position)
+    parts = [positions for positions in members.values() if len(positions) > 1]
+    parts.sort(key=lambda positions: positions[0])
+    existing = {group.pk: group for group in DuplicateGroup.objects.filter(draft_id=draft_id)}
+    now = timezone.now()
+    claimed: set[int] = set()
+    groups: list[DuplicateGroup] = []
+    for positions in parts:
+        old = docs.old_group[positions[0]]
+        if old is not None and old in existing and old not in claimed:
+            claimed.add(old)
+            groups.append(existing[old])
+        else:
+            groups.append(DuplicateGroup(draft_id=draft_id, created_at=now, updated_at=now))
+    created = [group for group in groups if group.pk is None]
+    DuplicateGroup.objects.bulk_create(created, batch_size=_WRITE_CHUNK)
+
+    new_group: list[int | None] = [None] * len(docs.pks)
+    for group, positions in zip(groups, parts, strict=True):
+        for position in positions:
+            new_group[position] = group.pk
+        group.size = len(positions)
+        group.representative_id = representative(
+            (
+                docs.pks[p],
+                docs.created[p],
+                docs.status[p],
+                docs.hashes[int(docs.text_of[p])],
+            )
+            for p in positions
+        )
+        group.updated_at = now
+    DuplicateGroup.objects.bulk_update(
+        groups, ["size", "representative", "updated_at"], batch_size=_WRITE_CHUNK
+    )
+
+    changes: dict[int | None, list[int]] = {}
+    for pk, old, new in zip(docs.pks, docs.old_group, new_group, strict=True):
+        if old != new:
+            changes.setdefault(new, []).append(pk)
+    for group_id, pks in changes.items():
+        for start in range(0, len(pks), _WRITE_CHUNK):
+            Feedback.objects.filter(pk__in=pks[start : start + _WRITE_CHUNK]).update(
+                duplicate_group_id=group_id
+            )
+    DuplicateGroup.objects.filter(draft_id=draft_id).exclude(
+        pk__in=[group.pk for group in groups]
+    ).delete()
+    changed = [pk for pks in changes.values() for pk in pks]
+    for start in range(0, len(changed), 50_000):
+        feedback_search_enqueue(feedback_ids=changed[start : start + 50_000])
+    report.groups = len(groups)
+    report.grouped = sum(len(positions) for positions in parts)
+    report.changed = len(changed)
+
+
+def _bulk_insert(
+    model: type[models.Model], names: list[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Insert many rows of plain values: COPY on PostgreSQL, executemany elsewhere.
+
+    bulk_create builds a model instance per row and a multi-row INSERT: minutes for the
+    millions of keys of a large draft, where COPY takes seconds.
+    """
+    meta = model._meta
+    table = meta.db_table
+    by_name = {field.name: str(field.column) for field in meta.concrete_fields}
+    columns = [by_name[name] for name in names]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+            )
+            with raw.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        quote = connection.ops.quote_name
+        statement_text = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (model names)
+            quote(table), ", ".join(map(quote, columns)), ", ".join(["%s"] * len(columns))
+        )
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 50_000:
+                cursor.executemany(statement_text, batch)
+                batch = []
+        if batch:
+            cursor.executemany(statement_text, batch)
+
+
+# Reads ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A duplicate group as a list shows it: how many comments, and the text they share."""
+
+    group: DuplicateGroup
+    count: int
+    representative: Feedback | None
+
+
+def duplicate_groups(*, draft: DraftPage, published_only: bool = False) -> list[GroupSummary]:
+    """The draft's duplicate groups, largest first, with their count and representative.
+
+    `published_only` (the public, the synthesis report): only published members are counted,
+    a group with fewer than two is left out, and a representative that is not published is
+    replaced by the earliest published member. Otherwise (the drafting body) every member
+    counts.
+    """
+    groups = list(DuplicateGroup.objects.filter(draft=draft).order_by("-size", "pk"))
+    if not published_only:
+        wanted = {group.representative_id for group in groups if group.representative_id}
+        comments = Feedback.objects.in_bulk(wanted)
+        return [
+            GroupSummary(group, group.size, comments.get(group.representative_id or 0))
+            for group in groups
+        ]
+    published = Feedback.objects.filter(
+        duplicate_group__in=[group.pk for group in groups], status=FeedbackStatus.PUBLISHED
+    )
+    counts = dict(
+        published.values("duplicate_group")
+        .annotate(n=Count("pk"))
+        .values_list("duplicate_group", "n")
+    )
+    shown = [group for group in groups if counts.get(group.pk, 0) >= 2]
+    comments = published.in_bulk({g.representative_id for g in shown if g.representative_id})
+    missing = [group.pk for group in shown if group.representative_id not in comments]
+    fallback: dict[int, Feedback] = {}
+    for comment in published.filter(duplicate_group__in=missing).order_by("created_at", "pk"):
+        fallback.setdefault(comment.duplicate_group_id or 0, comment)
+    summaries = [
+        GroupSummary(
+            group,
+            counts[group.pk],
+            comments.get(group.representative_id or 0) or fallback.get(group.pk),
+        )
+        for group in shown
+    ]
+    return sorted(summaries, key=lambda summary: (-summary.count, summary.group.pk))
+
+
+def duplicate_group_members(
+    *, group: DuplicateGroup, published_only: bool = False
+) -> models.QuerySet[Feedback]:
+    """The group's comments, earliest first (only the published ones for the public)."""
+    members = Feedback.objects.filter(duplicate_group=group)
+    if published_only:
+        members = members.filter(status=FeedbackStatus.PUBLISHED)
+    return members.order_by("created_at", "pk")
