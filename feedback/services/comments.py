@@ -333,6 +333,7 @@ def _feedback_insert(
         **identity,
     )
     feedback_search_enqueue(feedback_ids=[feedback.pk])
+    enqueue_on_commit("feedback.tasks.duplicate_group_assign", feedback.pk)
     if data.answers:
         questions = {q.pk: q.text for q in draft.targeted_questions.filter(pk__in=data.answers)}
         QuestionAnswer.objects.bulk_create(
