@@ -61,6 +61,11 @@ def register_feedback_admin_urls() -> list:
         ),
         path("feedback/paper/new/", paper.paper_submission_new, name="feedback_paper_new"),
         path("feedback/search/", search.feedback_search_admin, name="feedback_search"),
+        path(
+            "feedback/groups/<int:pk>/answer/",
+            search.duplicate_group_answer,
+            name="feedback_group_answer",
+        ),
     ]
 
 

@@ -484,3 +484,95 @@ def test_only_live_drafts_on_the_public_page(world):
 
     html = client_for(None).get(PUBLIC, {"q": "giai phong mat bang"}).content.decode()
     assert found_ids(html) == ids(world, "a_published")
+
+
+FORM_LETTER = (
+    "Kính gửi Sở Thông tin và Truyền thông. Tôi đề nghị giữ nguyên mức hỗ trợ giải phóng mặt "
+    "bằng cho các hộ dân bị ảnh hưởng bởi dự án mở rộng đường, vì mức mới quá thấp so với giá "
+    "thị trường và không đủ để tái định cư. Trân trọng, {name}."
+)
+
+
+@pytest.fixture
+def campaign(world):
+    """Three citizens send the same letter (with their own names) on draft A; one is hidden."""
+    from feedback.duplicates import duplicate_group_assign
+
+    draft = world["drafts"]["a"]
+    letters = [
+        comment_create(
+            draft,
+            respondent_create(email=f"letter{n}@example.com", full_name=name),
+            eid="art_2__para_1",
+            body=FORM_LETTER.format(name=name),
+            stance=Stance.DISAGREE,
+        )
+        for n, name in enumerate(("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu", "Võ Spam"))
+    ]
+    moderation_decide(
+        moderator=world["users"]["moderator"],
+        feedback_ids=[letters[-1].pk],
+        action="hide",
+        reason="duplicate",
+    )
+    for letter in letters:
+        duplicate_group_assign(feedback_id=letter.pk)
+    index_now()
+    group = Feedback.objects.get(pk=letters[0].pk).duplicate_group
+    assert group is not None and group.size == 4
+    return {"letters": letters, "group": group}
+
+
+def test_a_duplicate_group_is_a_facet_a_drafter_can_answer_at_once(world, campaign):
+    group, letters = campaign["group"], campaign["letters"]
+    client = client_for(world["users"]["drafter"])
+
+    html = client.get(ADMIN, {"q": "giu nguyen muc ho tro"}).content.decode()
+    row = re.search(rf'<tr data-group="{group.pk}">.*?</tr>', html, re.S)
+    assert row is not None
+    assert ">4</td>" in row.group(0)  # the four letters found, the hidden one too (staff)
+    assert f'href="/admin/feedback/groups/{group.pk}/answer/"' in row.group(0)
+
+    html = client.get(ADMIN, {"nhom": group.pk}).content.decode()
+    assert found_ids(html) == {letter.pk for letter in letters}
+
+    page = client.get(f"/admin/feedback/groups/{group.pk}/answer/")
+    assert page.status_code == 200
+    assert "giữ nguyên mức hỗ trợ" in page.content.decode()
+    response = client.post(
+        f"/admin/feedback/groups/{group.pk}/answer/",
+        {"kind": "explained", "answer": "Mức hỗ trợ mới căn cứ Nghị định 88/2024/NĐ-CP."},
+    )
+    assert response.status_code == 302
+    answered = Feedback.objects.filter(pk__in=[letter.pk for letter in letters])
+    dispositions = {comment.pk: comment.disposition_id for comment in answered}
+    assert dispositions[letters[-1].pk] is None  # the hidden letter is not answered
+    shown = {dispositions[letter.pk] for letter in letters[:-1]}
+    assert len(shown) == 1 and None not in shown
+
+    index_now()
+    html = client.get(ADMIN, {"nhom": group.pk, "tiep-thu": "explained"}).content.decode()
+    assert found_ids(html) == {letter.pk for letter in letters[:-1]}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("other_drafter", 404), ("editor", 403), ("moderator", 403), ("citizen", 302)],
+)
+def test_only_the_drafts_own_drafters_answer_its_groups(world, campaign, role, status):
+    group = campaign["group"]
+    client = client_for(world["users"][role])
+
+    response = client.post(
+        f"/admin/feedback/groups/{group.pk}/answer/", {"kind": "accepted", "answer": "Tiếp thu."}
+    )
+    assert response.status_code == status
+    assert not Feedback.objects.filter(duplicate_group=group, disposition__isnull=False).exists()
+
+
+def test_the_public_sees_a_group_only_through_its_published_letters(world, campaign):
+    group, letters = campaign["group"], campaign["letters"]
+
+    html = client_for(None).get(PUBLIC, {"nhom": group.pk}).content.decode()
+    assert found_ids(html) == {letter.pk for letter in letters[:-1]}
+    assert "Võ Spam" not in html
