@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 from .query import Term
-from .text import fold
 from .tokens import Token, tokens
 
 # Bounded work: at most this many documents are read on each side.
@@ -38,19 +37,12 @@ def stopwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-@cache
-def _folded_stopwords() -> frozenset[str]:
-    return frozenset(fold(word) for word in stopwords())
-
-
 def _is_content(tok: Token) -> bool:
     if len(tok.folded) < 2 or tok.folded.isdigit():
         return False
-    if tok.exact in stopwords():
-        return False
-    # Written without diacritics ("cua" for "của"), a word is compared folded; written with
-    # them it is not, so "lá" (leaf) is not dropped as "là" (is).
-    return not (tok.exact == tok.folded and tok.folded in _folded_stopwords())
+    # Compared as written: folded, a stopword would take its lookalikes with it ("tại" is
+    # one, "tái" in "tái định cư" is not; "là" is one, "lá" is not).
+    return tok.exact not in stopwords()
 
 
 def document_terms(text: str) -> dict[str, str]:

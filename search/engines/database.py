@@ -385,6 +385,9 @@ class _Plan:
         # Query dates are whole days of the site's time zone (Asia/Ho_Chi_Minh), both included.
         zone = ZoneInfo(settings.TIME_ZONE)
         conditions = []
+        if self.query.date_from or self.query.date_to:
+            # A document without a date (stored as the epoch) is outside every date range.
+            conditions.append(Sql("d.date > %s", (_db_datetime(EPOCH),)))
         if self.query.date_from:
             start = dt.datetime.combine(self.query.date_from, dt.time.min, tzinfo=zone)
             conditions.append(Sql("d.date >= %s", (_db_datetime(start),)))
