@@ -8,6 +8,7 @@ searches answer throughout. A user's text reaches Elasticsearch only as the word
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
@@ -106,7 +107,8 @@ class ElasticsearchEngine(SearchEngine):
 
     def _body(self, index: SearchIndex, *, loading: bool = False) -> dict[str, Any]:
         """Settings, analysis and mappings of a new concrete index, from the app's Document."""
-        body = index.document._index.to_dict()  # type: ignore[attr-defined]
+        # A copy: to_dict() hands out the Document's own settings, which must stay as declared.
+        body = copy.deepcopy(index.document._index.to_dict())  # type: ignore[attr-defined]
         body.pop("aliases", None)
         index_settings = body.setdefault("settings", {})
         if loading:
@@ -232,12 +234,13 @@ class ElasticsearchEngine(SearchEngine):
                     max_retries=3,
                 ):
                     written += ok
-                loaded = index.document._index._settings  # type: ignore[attr-defined]
+                # Back to the declared settings (None: the cluster's default).
+                declared = self._body(index)["settings"]
                 self.client.indices.put_settings(
                     index=concrete,
                     settings={
-                        "refresh_interval": loaded.get("refresh_interval"),
-                        "number_of_replicas": loaded.get("number_of_replicas"),
+                        "refresh_interval": declared.get("refresh_interval"),
+                        "number_of_replicas": declared.get("number_of_replicas"),
                     },
                 )
                 self.client.indices.refresh(index=concrete)

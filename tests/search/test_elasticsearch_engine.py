@@ -11,6 +11,7 @@ import pytest
 from elasticsearch.helpers import BulkIndexError
 
 from feedback.documents import feedback_index
+from search.analysis import INDEX_SETTINGS
 from search.engines.base import EngineUnavailable
 from search.engines.elasticsearch import ElasticsearchEngine
 from search.query import Query
@@ -89,6 +90,25 @@ def test_a_rebuild_answers_from_the_old_index_until_it_switches(es):
     live = es.client.indices.get_settings(index=name)[name]["settings"]["index"]
     assert live.get("refresh_interval") != "-1"
     assert live.get("number_of_replicas") != "0"
+
+
+@pytest.mark.services
+def test_a_rebuild_leaves_the_declared_settings_as_they_were(es):
+    declared = dict(INDEX_SETTINGS)
+
+    es.rebuild(feedback_index, iter([]))
+    es.setup(CONTRACT)  # an index created afterwards, on first use
+
+    assert declared == INDEX_SETTINGS
+    for name in (*concrete(es), *es.client.indices.get_alias(name=es.index_name("feedback"))):
+        live = es.client.indices.get_settings(index=name)[name]["settings"]["index"]
+        assert live.get("refresh_interval") != "-1"
+        assert live.get("number_of_replicas") != "0"
+    (name,) = es.client.indices.get_alias(name=es.index_name("feedback"))
+    assert (
+        es.client.indices.get_settings(index=name)[name]["settings"]["index"]["number_of_shards"]
+        == "1"
+    )
 
 
 @pytest.mark.services
