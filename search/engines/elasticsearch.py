@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.conf import settings
@@ -254,7 +254,9 @@ class ElasticsearchEngine(SearchEngine):
                 actions.append({"add": {"index": concrete, "alias": alias}})
                 self.client.indices.update_aliases(actions=actions)
         except BaseException:
-            self.client.indices.delete(index=concrete, ignore_unavailable=True)
+            # The half-built index goes (if the cluster answers); the alias never saw it.
+            with suppress(ElasticsearchTransportError, ApiError):
+                self.client.indices.delete(index=concrete, ignore_unavailable=True)
             raise
         for name in old:
             try:
