@@ -13,7 +13,7 @@ class PortalSearchForm(forms.Form):
 
     # Length, quotes and wildcards are checked by search.query.parse_text, with its messages.
     q = forms.CharField(
-        label=_("Search drafts and pages"),
+        label=_("Words to find"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_TEXT_LENGTH}),
     )

@@ -8,6 +8,7 @@ Runs on the engine the settings choose: the database engine in `make test`, Elas
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
@@ -34,20 +35,29 @@ AUTHOR_PHONE = "0905777999"
 ROLES = ["anonymous", "citizen", "author", "drafter", "other_drafter", "editor", "moderator"]
 
 
-@pytest.fixture
-def search_engine(settings) -> Iterator[SearchEngine]:
-    """The configured engine with an index prefix of this test's own, created empty."""
+@contextmanager
+def own_search_index(settings) -> Iterator[SearchEngine]:
+    """The configured engine with an index prefix of this test's own, created empty and dropped
+    afterwards (test runs share the Elasticsearch cluster)."""
     prefix = f"consult-test-{uuid.uuid4().hex[:10]}"
     settings.SEARCH_ENGINE = {**settings.SEARCH_ENGINE, "INDEX_PREFIX": prefix}
     get_search_engine.cache_clear()
     engine = get_search_engine()
     index = get_index("feedback")
     engine.setup(index)
-    yield engine
-    drop = getattr(engine, "drop", None)
-    if drop is not None:
-        drop(index)
-    get_search_engine.cache_clear()
+    try:
+        yield engine
+    finally:
+        drop = getattr(engine, "drop", None)  # Elasticsearch; the database's tables roll back
+        if drop is not None:
+            drop(index)
+        get_search_engine.cache_clear()
+
+
+@pytest.fixture
+def search_engine(db, settings) -> Iterator[SearchEngine]:
+    with own_search_index(settings) as engine:
+        yield engine
 
 
 def index_now() -> None:
