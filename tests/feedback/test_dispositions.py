@@ -248,7 +248,8 @@ def test_editing_a_published_answer_keeps_it_published_and_tells_again(
             answer=ANSWER + " Một phần.",
             disposition=disposition,
         )
-    assert len(callbacks) == 1  # the authors hear of the new answer
+    # The authors hear of the new answer; the search index learns its new kind.
+    assert len(callbacks) == 2
 
     disposition.refresh_from_db()
     assert disposition.published_at == published_at
