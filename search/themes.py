@@ -8,17 +8,17 @@ scored like Elasticsearch's default JLH, (fg% - bg%) * (fg% / bg%).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from .query import Term
-from .tokens import Token, tokens
+from .tokens import WORD, fold_word
 
 # Bounded work: at most this many documents are read on each side.
-FOREGROUND_SAMPLE = 2_000
-BACKGROUND_SAMPLE = 5_000
+FOREGROUND_SAMPLE = 1_000
+BACKGROUND_SAMPLE = 2_000
 # A term must occur in this many foreground documents (Elasticsearch's default min_doc_count).
 MIN_DOC_COUNT = 3
 # Phrases of up to this many words (most Vietnamese terms are two syllables, "mặt bằng";
@@ -37,29 +37,35 @@ def stopwords() -> frozenset[str]:
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def _is_content(tok: Token) -> bool:
-    if len(tok.folded) < 2 or tok.folded.isdigit():
-        return False
-    # Compared as written: folded, a stopword would take its lookalikes with it ("tại" is
-    # one, "tái" in "tái định cư" is not; "là" is one, "lá" is not).
-    return tok.exact not in stopwords()
-
-
 def document_terms(text: str) -> dict[str, str]:
-    """Folded key → spelling as written (lower case) of each word and phrase of a text."""
+    """Folded key → spelling as written (lower case) of each word and phrase of a text.
+
+    A word of one letter, a number or a stopword is no term and ends a phrase; so do
+    punctuation and a line break (one field from the next). Stopwords are compared as written:
+    folded, one would take its lookalikes with it ("tại" is one, "tái" in "tái định cư" is not;
+    "là" is one, "lá" is not).
+    """
     found: dict[str, str] = {}
-    run: list[Token] = []
-    for tok in tokens(text):
-        # A phrase does not run across a stopword, punctuation or from one field into the next.
-        if not _is_content(tok) or (run and text[run[-1].end : tok.start].strip()):
-            run = []
-        if not _is_content(tok):
+    stop = stopwords()
+    folded_run: list[str] = []
+    exact_run: list[str] = []
+    previous_end = 0
+    for match in WORD.finditer(text):
+        exact = match.group().lower()
+        folded = fold_word(exact)
+        gap = text[previous_end : match.start()]
+        previous_end = match.end()
+        if len(folded) < 2 or folded.isdigit() or exact in stop:
+            folded_run, exact_run = [], []
             continue
-        run = [*run[-(MAX_PHRASE_WORDS - 1) :], tok]
-        for start in range(len(run)):
-            phrase = run[start:]
-            key = " ".join(t.folded for t in phrase)
-            found.setdefault(key, " ".join(t.exact for t in phrase))
+        if (gap and not gap.isspace()) or "\n" in gap:
+            folded_run, exact_run = [], []
+        folded_run = [*folded_run[-(MAX_PHRASE_WORDS - 1) :], folded]
+        exact_run = [*exact_run[-(MAX_PHRASE_WORDS - 1) :], exact]
+        for start in range(len(folded_run)):
+            key = " ".join(folded_run[start:])
+            if key not in found:
+                found[key] = " ".join(exact_run[start:])
     return found
 
 
@@ -77,13 +83,17 @@ class _Counts:
     df: Counter[str] = field(default_factory=Counter)
     spellings: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
-    def add(self, text: str, *, spellings: bool) -> None:
+    def add(self, text: str, *, wanted: Container[str] | None = None) -> None:
+        """Count a document's terms: all of them with their spellings (foreground), or only
+        the ``wanted`` ones (background)."""
         self.documents += 1
         terms = document_terms(text)
+        if wanted is not None:
+            self.df.update(key for key in terms if key in wanted)
+            return
         self.df.update(terms.keys())
-        if spellings:
-            for key, spelling in terms.items():
-                self.spellings[key][spelling] += 1
+        for key, spelling in terms.items():
+            self.spellings[key][spelling] += 1
 
 
 def significant_terms(
@@ -101,12 +111,13 @@ def significant_terms(
     """
     fg = _Counts()
     for text in foreground:
-        fg.add(text, spellings=True)
+        fg.add(text)
     if not fg.documents or not background_total:
         return ()
+    candidates = {key for key, count in fg.df.items() if count >= MIN_DOC_COUNT}
     bg = _Counts()
     for text in background:
-        bg.add(text, spellings=False)
+        bg.add(text, wanted=candidates)
     scored: dict[str, tuple[float, int]] = {}
     for key, count in fg.df.items():
         if count < MIN_DOC_COUNT:

@@ -26,8 +26,17 @@ POSTGRES_FORWARD = [
         ADD COLUMN exact_vector tsvector GENERATED ALWAYS AS ({_vector("text")}) STORED,
         ADD COLUMN folded_vector tsvector GENERATED ALWAYS AS ({_vector("folded")}) STORED""",
     "CREATE INDEX search_text_folded_vector ON search_indexedtext USING gin (folded_vector)",
+    # Matching and ranking read both vectors of every matching row: kept in the row (MAIN),
+    # they are read with it, while the long texts and JSON go out of line first. Halves the
+    # cost of a search matching thousands of comments.
+    "ALTER TABLE search_indexedtext ALTER COLUMN exact_vector SET STORAGE MAIN, "
+    "ALTER COLUMN folded_vector SET STORAGE MAIN",
+    # A keyword filter is (index, field, value): without statistics on field and value
+    # together the planner guesses a few rows for "status = published" and picks nested loops.
+    "CREATE STATISTICS search_keyword_values (mcv) ON field, value FROM search_indexedkeyword",
 ]
 POSTGRES_BACKWARD = [
+    "DROP STATISTICS IF EXISTS search_keyword_values",
     "DROP INDEX IF EXISTS search_text_folded_vector",
     "ALTER TABLE search_indexedtext DROP COLUMN IF EXISTS exact_vector, "
     "DROP COLUMN IF EXISTS folded_vector",
