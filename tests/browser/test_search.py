@@ -14,6 +14,7 @@ from feedback.models import Feedback
 from search.engines.base import SearchEngine
 from tests.browser.test_drafts import sign_in
 from tests.browser.test_feedback import DEMO_SLUG, first_clause
+from tests.drafts.test_portal_search import own_page_index, update_page_index
 from tests.feedback.conftest import comment_create, respondent_create
 from tests.feedback.test_search_views import FORM_LETTER, own_search_index
 
@@ -23,8 +24,9 @@ NAMES = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Châu")
 
 @pytest.fixture
 def search_engine(transactional_db, settings) -> Iterator[SearchEngine]:
-    """Before the demo is seeded, so its comments are indexed in this test's own index."""
-    with own_search_index(settings) as engine:
+    """Before the demo is seeded, so its comments and pages are indexed in this test's own
+    indexes."""
+    with own_search_index(settings) as engine, own_page_index(settings):
         yield engine
 
 
@@ -52,6 +54,7 @@ def campaign(search_engine, live_demo):
         body="Đề nghị giữ nguyên mức hỗ trợ cũ cho hộ kinh doanh nhỏ.",
         stance=Stance.AMEND,
     )
+    update_page_index()
     group = Feedback.objects.get(pk=letters[0].pk).duplicate_group
     assert group is not None and group.size == len(NAMES)
     return {"draft": draft, "clause": clause, "letters": letters, "group": group}

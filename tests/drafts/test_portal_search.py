@@ -10,6 +10,8 @@ import datetime
 import io
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -23,10 +25,10 @@ pytestmark = pytest.mark.django_db
 URL = "/tim-kiem/"
 
 
-@pytest.fixture(autouse=True)
-def _own_page_index(settings):
-    """An Elasticsearch index prefix of this test's own, removed afterwards: pages saved by the
-    fixtures are indexed as they are published, and other test runs share the cluster."""
+@contextmanager
+def own_page_index(settings) -> Iterator[None]:
+    """With Elasticsearch configured, an index prefix of this test's own, removed afterwards:
+    pages are indexed as they are published, and other test runs share the cluster."""
     config = settings.WAGTAILSEARCH_BACKENDS["default"]
     if not config["BACKEND"].endswith("elasticsearch8"):
         yield
@@ -35,8 +37,21 @@ def _own_page_index(settings):
     settings.WAGTAILSEARCH_BACKENDS = {"default": {**config, "INDEX_PREFIX": prefix}}
     from wagtail.search.backends import get_search_backend
 
-    yield
-    get_search_backend().es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
+    try:
+        yield
+    finally:
+        get_search_backend().es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
+
+
+def update_page_index() -> None:
+    """As after a deployment: the index built anew (on Elasticsearch, its mapping, a refresh)."""
+    call_command("update_index", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def _own_page_index(settings):
+    with own_page_index(settings):
+        yield
 
 
 @pytest.fixture
@@ -65,8 +80,7 @@ def drafts(draft_index):
     hidden.title = "Quy định bí mật về môi trường biển"
     hidden.save_revision().publish()
     hidden.unpublish()
-    # As after a deployment: the index built anew (on Elasticsearch its mapping and a refresh).
-    call_command("update_index", stdout=io.StringIO())
+    update_page_index()
     return {"demo": demo, "closed": DraftPage.objects.get(pk=closed.pk), "hidden": hidden}
 
 
