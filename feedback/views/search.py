@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from drafts.models import DraftPage
 from drafts.templatetags.drafts_tags import eid_label
 from search.engines.base import EngineUnavailable
 from search.query import MAX_WINDOW, FacetValue, QueryError
@@ -127,6 +128,19 @@ def _pagination(found: FeedbackSearchResults) -> tuple[PaginatorPage | None, int
         return None, paginator.num_pages
 
 
+def _count_drafts(form: FeedbackSearchForm, found: FeedbackSearchResults) -> None:
+    """Each draft in the draft list with the number of comments this search finds on it."""
+    counts = {item.value: item.count for item in found.facets.get("draft", ())}
+
+    def label(draft: DraftPage) -> str:
+        return _("%(title)s (%(count)s)") % {
+            "title": draft.title,
+            "count": counts.get(str(draft.pk), 0),
+        }
+
+    form.fields["draft"].label_from_instance = label  # type: ignore[attr-defined]
+
+
 def search_context(
     request: HttpRequest, *, audience: Audience
 ) -> tuple[dict[str, Any], FeedbackSearchResults | None, int]:
@@ -164,6 +178,7 @@ def search_context(
         return context, None, 503
     page_obj, page_count = _pagination(found)
     draft = form.cleaned_data.get("draft")
+    _count_drafts(form, found)
     context.update(
         found=found,
         query=query,

@@ -315,6 +315,10 @@ def test_public_facets_are_fieldsets_with_counts(world):
     assert found_ids(html) == ids(world, "a_published", "a_other_text", "b_published")
     assert '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">' in html
     assert 'name="trang-thai"' not in html  # the public has no status filter
+    # The draft list counts too: two published comments on A, one on B.
+    for key, count in (("a", 2), ("b", 1)):
+        draft = world["drafts"][key]
+        assert re.search(rf'<option value="{draft.pk}">[^<]*\({count}\)</option>', html)
     assert re.search(
         r'value="agree">\s*<label[^>]*>[^<]*<span class="feedback-search__count">\(1 ', html
     )
