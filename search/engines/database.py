@@ -469,7 +469,8 @@ class _Plan:
 
     def run(self) -> tuple[int, list[tuple[int, str, float]], dict[str, list[tuple[str, int]]]]:
         """Total, page and facet counts in one statement, so the text is matched once (and
-        once more for each facet whose own filter is left out).
+        once more for each facet whose own filter is left out; on SQLite, facets over many
+        documents first count them, see _large).
 
         The matching documents are materialised once (WITH m AS MATERIALIZED), then counted,
         paged and joined to their keywords; the parts come back as rows of one UNION ALL:
@@ -590,6 +591,8 @@ class _Plan:
                 highlights=self._highlights(rows[document_id][1]),
             )
             for document_id, doc_id, score in page
+            # Deleted since the statement above (another transaction): not a hit any more.
+            if document_id in rows
         )
         size = self.query.facet_size
         facets = {

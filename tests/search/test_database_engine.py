@@ -371,3 +371,27 @@ def test_themes_read_a_bounded_sample(engine, monkeypatch):
     engine.significant_terms(Query(index=CONTRACT.name))
 
     assert read and read[0] <= 4
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"text": "đất"},
+        {"filters": {"kind": ("amend", "agree")}},
+        {"text": "-đất", "filters": {"group": ("g4",)}, "scope": ({"kind": ("amend",)},)},
+        {},
+    ],
+)
+def test_facets_count_the_same_whichever_way_they_are_read(engine, monkeypatch, kwargs):
+    engine.index_documents(CONTRACT, DOCUMENTS)
+    query = Query(index=CONTRACT.name, facets=("kind", "tags", "group"), **kwargs)
+    answers = []
+    for large in (True, False):
+        monkeypatch.setattr("search.engines.database._Plan._large", lambda self, v=large: v)
+        results = engine.search(query)
+        answers.append((results.total, results.facets))
+
+    assert answers[0] == answers[1]
+    # a single-valued field that is not filtered counts every match once
+    unfiltered = "group" if "kind" in query.filters else "kind"
+    assert sum(v.count for v in answers[0][1][unfiltered]) == answers[0][0]
