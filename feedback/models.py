@@ -459,8 +459,15 @@ class DuplicateFingerprint(models.Model):
     comment twice (a retried task) a no-op.
     """
 
+    # No database constraint: checked at commit, it would cost a lookup per row (a million at
+    # the end of regrouping a million comments), for rows written only for comments just read.
+    # Deleting a comment still deletes its fingerprint (the ORM cascades).
     feedback = models.OneToOneField(
-        Feedback, primary_key=True, on_delete=models.CASCADE, related_name="duplicate_fingerprint"
+        Feedback,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="duplicate_fingerprint",
     )
     text_hash = models.BigIntegerField(null=True)
 
@@ -478,8 +485,11 @@ class DuplicateBand(models.Model):
     """
 
     pk = models.CompositePrimaryKey("draft", "key")
-    # The primary key's index leads with the draft: a second index on it would only cost.
-    draft = models.ForeignKey(DraftPage, on_delete=models.CASCADE, db_index=False, related_name="+")
+    # The primary key's index leads with the draft: a second index would only cost. No database
+    # constraint either (as DuplicateFingerprint.feedback): millions of lookups at commit.
+    draft = models.ForeignKey(
+        DraftPage, on_delete=models.CASCADE, db_index=False, db_constraint=False, related_name="+"
+    )
     key = models.BigIntegerField()
     feedback = models.ForeignKey(
         Feedback,
