@@ -86,7 +86,8 @@ def searchable_drafts(*, viewer: AnyUser, audience: Audience) -> QuerySet[DraftP
     return drafts.filter(drafting_body_id__in=drafter_body_ids(viewer))
 
 
-def _disposition_field(audience: Audience) -> str:
+def disposition_field(audience: Audience) -> str:
+    """The index field a page filters and shows answers by."""
     # An answer is public once published: until then the public (and the public pages) see none.
     return "disposition" if audience == "staff" else "public_disposition"
 
@@ -98,7 +99,7 @@ def feedback_search_query(
 
     The admin lists only the comments a drafter handles: those on their own bodies' drafts.
     """
-    disposition = _disposition_field(audience)
+    disposition = disposition_field(audience)
     filters = {
         (disposition if name == "disposition" else name): values
         for name, values in params.filters.items()
@@ -210,7 +211,7 @@ def feedback_search(*, query: Query, audience: Audience) -> FeedbackSearchResult
     if audience == "public":
         drafts = drafts.live().public()
     by_id = {str(draft.pk): draft for draft in drafts.select_related("drafting_body")}
-    disposition = _disposition_field(audience)
+    disposition = disposition_field(audience)
     hits = [
         FeedbackHit(
             id=int(hit.id),

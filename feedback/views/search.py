@@ -24,6 +24,7 @@ from ..search_forms import FACETS, SORT_LABELS, FeedbackSearchForm
 from ..selectors_search import (
     Audience,
     FeedbackSearchResults,
+    disposition_field,
     feedback_search,
     feedback_search_query,
     searchable_drafts,
@@ -78,7 +79,7 @@ def facet_groups(
             continue
         if name == "version" and not _selected(form, "draft"):
             continue  # version numbers only mean something within one draft
-        field = "public_disposition" if name == "disposition" and audience == "public" else name
+        field = disposition_field(audience) if name == "disposition" else name
         counts = {item.value: item.count for item in facets.get(field, ())}
         selected = _selected(form, name)
         labels = _labels(form, name)
