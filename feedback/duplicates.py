@@ -71,11 +71,12 @@ SHINGLE = 3  # words per shingle
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # the LSH keys: BANDS * ROWS signature values, ROWS per key
 SIMILARITY = 0.6
-_CANDIDATE = 0.35  # estimated similarity under which a pair is not compared exactly
+_CANDIDATE = 0.35  # estimated similarities under this are not compared exactly, nor from
+_CERTAIN = 0.85  # this one up (see _similar)
 
 _MASK = (1 << 64) - 1
 _READ_CHUNK = 5_000  # comments read per database round trip in a regroup
-_SIGN_CHUNK = 2_000_000  # shingles hashed at a time (memory: 16 bytes each)
+_SIGN_CHUNK = 2_000_000  # words signed at a time (memory: about 40 bytes each)
 _WRITE_CHUNK = 2_000
 
 
@@ -170,25 +171,51 @@ class Signed:
         return set(self.shingles[start:end].tolist())
 
 
+class WordIds:
+    """Texts as the crc32 of their words in one flat array: what signing needs, in a tenth of
+    the memory of the words themselves (a million texts of a hundred words)."""
+
+    def __init__(self) -> None:
+        self._hashes = _WordHashes()
+        self._pending: list[int] = []
+        self._arrays: list[np.ndarray] = []
+        self.lengths: list[int] = []
+
+    def add(self, text: Sequence[bytes]) -> None:
+        self._pending.extend(map(self._hashes.__getitem__, text))
+        self.lengths.append(len(text))
+        if len(self._pending) >= 1_000_000:
+            self._arrays.append(np.array(self._pending, dtype=np.uint32))
+            self._pending = []
+
+    def sign(self) -> Signed:
+        """Sign the texts added (each of at least SHINGLE words), a chunk at a time."""
+        flat = np.concatenate([*self._arrays, np.array(self._pending, dtype=np.uint32)])
+        lengths = np.array(self.lengths, dtype=np.int64)
+        ends = np.cumsum(lengths)
+        counts = lengths - SHINGLE + 1
+        offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        signature = np.empty((len(lengths), PERMUTATIONS), dtype=np.uint32)
+        shingles = np.empty(int(offsets[-1]), dtype=np.uint32)
+        start = 0
+        while start < len(lengths):
+            # As many texts as fit the chunk's word budget (at least one).
+            first_word = int(ends[start] - lengths[start])
+            end = int(np.searchsorted(ends, first_word + _SIGN_CHUNK, side="right"))
+            end = min(max(end, start + 1), len(lengths))
+            signature[start:end], shingles[offsets[start] : offsets[end]] = _sign_chunk(
+                flat[first_word : ends[end - 1]], lengths[start:end]
+            )
+            start = end
+        return Signed(signature, shingles, offsets)
+
+
 def sign(texts: Sequence[Sequence[bytes]]) -> Signed:
-    """Sign texts of at least SHINGLE words, a chunk of texts at a time (memory stays bounded)."""
-    hashes = _WordHashes()
-    signature = np.empty((len(texts), PERMUTATIONS), dtype=np.uint32)
-    shingles: list[np.ndarray] = []
-    start = 0
-    while start < len(texts):
-        # As many texts as fit the chunk's shingle budget (at least one).
-        end, budget = start, _SIGN_CHUNK
-        while end < len(texts) and (end == start or budget >= len(texts[end])):
-            budget -= len(texts[end])
-            end += 1
-        signature[start:end], chunk = _sign_chunk(texts[start:end], hashes)
-        shingles.append(chunk)
-        start = end
-    counts = np.fromiter((len(t) - SHINGLE + 1 for t in texts), dtype=np.int64, count=len(texts))
-    offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-    flat = np.concatenate(shingles) if shingles else np.empty(0, dtype=np.uint32)
-    return Signed(signature, flat, offsets)
+    """Sign texts of at least SHINGLE words."""
+    ids = WordIds()
+    for text in texts:
+        ids.add(text)
+    return ids.sign()
 
 
 def signatures(texts: Sequence[Sequence[bytes]]) -> np.ndarray:
@@ -196,14 +223,8 @@ def signatures(texts: Sequence[Sequence[bytes]]) -> np.ndarray:
     return sign(texts).signature
 
 
-def _sign_chunk(
-    texts: Sequence[Sequence[bytes]], hashes: _WordHashes
-) -> tuple[np.ndarray, np.ndarray]:
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    flat_words: list[int] = []
-    for text in texts:
-        flat_words.extend(map(hashes.__getitem__, text))
-    flat = np.array(flat_words, dtype=_U64)
+def _sign_chunk(words_ids: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    flat = words_ids.astype(_U64)
     count = len(flat) - SHINGLE + 1
     shingles = flat[:count] * _SHINGLE_MULT[0]
     for offset in range(1, SHINGLE):
@@ -217,7 +238,7 @@ def _sign_chunk(
         valid[cut[cut < count]] = False
     shingles = shingles[valid]
     starts = np.concatenate(([0], np.cumsum(lengths - SHINGLE + 1)[:-1]))
-    signature = np.empty((len(texts), PERMUTATIONS), dtype=np.uint32)
+    signature = np.empty((len(lengths), PERMUTATIONS), dtype=np.uint32)
     hashed = np.empty_like(shingles)
     for column in range(PERMUTATIONS):
         np.multiply(shingles, _PERM_A[column], out=hashed)
@@ -369,9 +390,12 @@ def _similar_leaders(signed: Signed, leader_ids: set[int]) -> dict[int, int | No
 def _similar(estimated: float, shingles: set[int], other: set[int]) -> bool:
     """The similarity rule of both paths: the exact Jaccard of the shingle sets.
 
-    The MinHash estimate only rejects early what cannot be similar: with a standard error of
-    0.06 at 0.6, a pair truly at 0.6 is estimated under _CANDIDATE about once in a million.
+    The MinHash estimate (standard error 0.06 at 0.6) settles the clear cases without it: under
+    _CANDIDATE a pair truly at 0.6 or more is about one in a million, from _CERTAIN up one
+    truly under 0.6 about one in a hundred thousand; most copies of a campaign are there.
     """
+    if estimated >= _CERTAIN:
+        return True
     return estimated >= _CANDIDATE and jaccard(shingles, other) >= SIMILARITY
 
 
@@ -441,8 +465,8 @@ def duplicates_regroup(*, draft: DraftPage) -> RegroupReport:
         _lock_draft(draft.pk)
         docs = _DraftTexts.read(draft.pk)
         timer.lap("read_and_normalise")
-        signed = sign(docs.texts)
-        docs.texts = []  # the words are no longer needed: free them before the next steps
+        signed = docs.words.sign()
+        docs.words = WordIds()  # free the word hashes before the next steps
         timer.lap("signatures")
         keys = band_keys(draft.pk, signed.signature, docs.hashes)
         leaders = _leaders(keys)
@@ -469,7 +493,7 @@ class _DraftTexts:
         self.status: list[str] = []
         self.old_group: list[int | None] = []
         self.text_of = np.empty(0, dtype=np.int64)  # per comment: its text's index, -1 if short
-        self.texts: list[list[bytes]] = []  # per distinct text (first occurrence order): words
+        self.words = WordIds()  # per distinct text (first occurrence order)
         self.hashes: list[int] = []
         self.first_doc: list[int] = []  # per distinct text: its earliest comment's id
 
@@ -495,7 +519,7 @@ class _DraftTexts:
             position = index.get(digest)
             if position is None:
                 position = index[digest] = len(docs.hashes)
-                docs.texts.append(text)
+                docs.words.add(text)
                 docs.hashes.append(digest)
                 docs.first_doc.append(pk)
             text_of.append(position)
@@ -525,9 +549,11 @@ def _components(signed: Signed, leaders: np.ndarray) -> np.ndarray:
     """
     signature = signed.signature
     count = len(signature)
-    texts = np.repeat(np.arange(count), BANDS)
-    pairs = np.stack([texts, leaders[:, :BANDS].ravel()], axis=1)
-    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    texts = np.repeat(np.arange(count, dtype=np.int64), BANDS)
+    others = leaders[:, :BANDS].ravel()
+    numbered = np.sort((texts * count + others)[texts != others])  # one number per pair
+    distinct = numbered[np.diff(numbered, prepend=-1) != 0]
+    pairs = np.stack([distinct // count, distinct % count], axis=1)
     scores = np.zeros(len(pairs))
     for start in range(0, len(pairs), 200_000):
         chunk = pairs[start : start + 200_000]
@@ -544,18 +570,22 @@ def _components(signed: Signed, leaders: np.ndarray) -> np.ndarray:
         return node
 
     # A campaign's first text leads thousands of pairs: its shingle set is built once.
-    leaders_used, uses = np.unique(pairs[kept][:, 1], return_counts=True)
-    reused: dict[int, set[int] | None] = dict.fromkeys(leaders_used[uses > 1].tolist())
+    uses = np.bincount(pairs[kept][:, 1], minlength=count)
+    reused: dict[int, set[int] | None] = dict.fromkeys(np.flatnonzero(uses > 1).tolist())
     for (first, second), score in zip(pairs[kept].tolist(), scores[kept].tolist(), strict=True):
         root_a, root_b = find(first), find(second)
         if root_a == root_b:
             continue
-        theirs = reused.get(second)
-        if theirs is None:
-            theirs = signed.shingle_set(second)
-            if second in reused:
-                reused[second] = theirs
-        if _similar(score, signed.shingle_set(first), theirs):
+        if score < _CERTAIN:  # _similar will compare the sets: build them (the leader's once)
+            theirs = reused.get(second)
+            if theirs is None:
+                theirs = signed.shingle_set(second)
+                if second in reused:
+                    reused[second] = theirs
+            similar = _similar(score, signed.shingle_set(first), theirs)
+        else:
+            similar = _similar(score, set(), set())
+        if similar:
             parent[max(root_a, root_b)] = min(root_a, root_b)
     return np.array([find(node) for node in range(count)], dtype=np.int64)
 
@@ -598,9 +628,10 @@ def _groups_write(
 ) -> None:
     """Give each comment its group; keep group ids where the earliest member stays."""
     members: dict[int, list[int]] = {}  # component -> comment positions (id order)
+    part_of = component.tolist()
     for position, text in enumerate(docs.text_of.tolist()):
         if text >= 0:
-            members.setdefault(int(component[text]), []).append(position)
+            members.setdefault(part_of[text], []).append(position)
     parts = [positions for positions in members.values() if len(positions) > 1]
     parts.sort(key=lambda positions: positions[0])
     existing = {group.pk: group for group in DuplicateGroup.objects.filter(draft_id=draft_id)}
@@ -614,26 +645,27 @@ def _groups_write(
             groups.append(existing[old])
         else:
             groups.append(DuplicateGroup(draft_id=draft_id, created_at=now, updated_at=now))
-    created = [group for group in groups if group.pk is None]
-    DuplicateGroup.objects.bulk_create(created, batch_size=_WRITE_CHUNK)
-
+    hashes, text_of = docs.hashes, docs.text_of.tolist()
+    kept = []  # existing groups whose size or representative changed
+    for group, positions in zip(groups, parts, strict=True):
+        before = (group.size, group.representative_id)
+        group.size = len(positions)
+        group.representative_id = representative(
+            (docs.pks[p], docs.status[p], hashes[text_of[p]]) for p in positions
+        )
+        if group.pk is not None and before != (group.size, group.representative_id):
+            group.updated_at = now
+            kept.append(group)
+    DuplicateGroup.objects.bulk_create(
+        [group for group in groups if group.pk is None], batch_size=_WRITE_CHUNK
+    )
+    DuplicateGroup.objects.bulk_update(
+        kept, ["size", "representative", "updated_at"], batch_size=_WRITE_CHUNK
+    )
     new_group: list[int | None] = [None] * len(docs.pks)
     for group, positions in zip(groups, parts, strict=True):
         for position in positions:
             new_group[position] = group.pk
-        group.size = len(positions)
-        group.representative_id = representative(
-            (
-                docs.pks[p],
-                docs.status[p],
-                docs.hashes[int(docs.text_of[p])],
-            )
-            for p in positions
-        )
-        group.updated_at = now
-    DuplicateGroup.objects.bulk_update(
-        groups, ["size", "representative", "updated_at"], batch_size=_WRITE_CHUNK
-    )
     timer.lap("write_groups")
 
     changes: dict[int | None, list[int]] = {}
