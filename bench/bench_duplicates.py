@@ -17,8 +17,8 @@ own (``portal.services_for``, made afresh by ``manage.py migrate``), then ``ANAL
   largest 59,000 comments, the smallest 180), every third one a form letter (28 % of the
   campaigns' comments), the others copy-paste. A copy-paste copy is the campaign's text
   (3-6 sentences) with 0-3 small edits (a word inserted, dropped or replaced, a greeting or
-  sign-off added, shouting, typed without diacritics); a form letter fills a sender's name, birth year, address and telephone into
-  the letter (the name twice);
+  sign-off added, shouting, typed without diacritics); a form letter fills a sender's name,
+  birth year, address and telephone into the letter (the name twice);
 - replies (5 %) to random earlier comments, half of them pasting a campaign's text: never
   grouped.
 
