@@ -13,6 +13,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SEARCH_ENGINE["INDEX_PREFIX"] = env.str("SEARCH_INDEX_PREFIX", default="consult-test")
+if "INDEX_PREFIX" in WAGTAILSEARCH_BACKENDS["default"]:  # Wagtail's Elasticsearch backend
+    WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = f"{SEARCH_ENGINE['INDEX_PREFIX']}-wagtail-"
 ACCOUNT_RATE_LIMITS = False
 # Tests that exercise the feedback rate limits set their own.
 FEEDBACK_RATE_LIMITS = {
