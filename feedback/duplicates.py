@@ -63,7 +63,13 @@ from psycopg import sql
 from drafts.models import DraftPage
 
 from .choices import FeedbackStatus
-from .models import DuplicateBand, DuplicateFingerprint, DuplicateGroup, Feedback
+from .models import (
+    DuplicateBand,
+    DuplicateFingerprint,
+    DuplicateGroup,
+    DuplicateScan,
+    Feedback,
+)
 from .services.common import feedback_search_enqueue
 
 MIN_WORDS = 12
@@ -310,14 +316,14 @@ def _group_refresh(group: DuplicateGroup) -> None:
 # As comments arrive -------------------------------------------------------------------------
 
 
-def _lock_draft(draft_id: int) -> None:
-    """Serialise duplicate detection on one draft (its row in drafts_draftpage only)."""
-    list(
-        DraftPage.objects.select_for_update(of=("self",))
-        .filter(pk=draft_id)
-        .order_by()
-        .values_list("pk", flat=True)
+def _lock_draft(draft_id: int, *, regroup: bool = False) -> None:
+    """Serialise duplicate detection on one draft until commit (see DuplicateScan)."""
+    now = timezone.now()
+    DuplicateScan.objects.bulk_create(
+        [DuplicateScan(draft_id=draft_id, examined_at=now)], ignore_conflicts=True
     )
+    changes = {"examined_at": now, **({"regrouped_at": now} if regroup else {})}
+    DuplicateScan.objects.filter(draft_id=draft_id).update(**changes)
 
 
 def duplicate_group_assign(*, feedback_id: int) -> DuplicateGroup | None:
@@ -327,8 +333,8 @@ def duplicate_group_assign(*, feedback_id: int) -> DuplicateGroup | None:
     query); those that are similar enough join it in one group: the oldest group among them,
     into which any other of their groups is merged. A reply, a missing comment or a text too
     short gives None. Examining a comment twice changes nothing (the fingerprint records it);
-    two comments of one draft are examined one after the other (the draft's row is locked), so
-    concurrent copies never form two groups.
+    two comments of one draft are examined one after the other (DuplicateScan), so concurrent
+    copies never form two groups.
     """
     row = (
         Feedback.objects.filter(pk=feedback_id, parent__isnull=True)
@@ -462,7 +468,7 @@ def duplicates_regroup(*, draft: DraftPage) -> RegroupReport:
     timer = _Timer()
     report = RegroupReport(draft_id=draft.pk)
     with transaction.atomic():
-        _lock_draft(draft.pk)
+        _lock_draft(draft.pk, regroup=True)
         docs = _DraftTexts.read(draft.pk)
         timer.lap("read_and_normalise")
         signed = docs.words.sign()
@@ -755,7 +761,7 @@ def duplicate_groups(*, draft: DraftPage, published_only: bool = False) -> list[
             for group in groups
         ]
     published = Feedback.objects.filter(
-        duplicate_group__in=[group.pk for group in groups], status=FeedbackStatus.PUBLISHED
+        duplicate_group__draft=draft, status=FeedbackStatus.PUBLISHED
     )
     counts = dict(
         published.values("duplicate_group")

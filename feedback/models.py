@@ -501,3 +501,22 @@ class DuplicateBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft_id}:{self.key} → {self.feedback_id}"
+
+
+class DuplicateScan(models.Model):
+    """A draft's duplicate detection: when it last ran, and the row that serialises it.
+
+    Examining a comment or regrouping the draft first updates this row, which holds it until
+    commit (a row lock on PostgreSQL, the write lock on SQLite): two comments of one draft are
+    examined one after the other, without locking the draft's page (editors keep saving it
+    while a regroup of a million comments runs).
+    """
+
+    draft = models.OneToOneField(
+        DraftPage, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    examined_at = models.DateTimeField(default=timezone.now)
+    regrouped_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}: {self.examined_at:%Y-%m-%d %H:%M}"

@@ -20,7 +20,13 @@ from feedback.duplicates import (
     signatures,
     words,
 )
-from feedback.models import DuplicateBand, DuplicateFingerprint, DuplicateGroup, Feedback
+from feedback.models import (
+    DuplicateBand,
+    DuplicateFingerprint,
+    DuplicateGroup,
+    DuplicateScan,
+    Feedback,
+)
 from search.models import IndexingOutbox
 from search.text import fold
 from tests.conftest import require_service_url
@@ -379,6 +385,7 @@ def test_regrouping_finds_the_groups_found_as_comments_arrived(open_draft):
     assert dict(DuplicateGroup.objects.values_list("pk", "representative_id")) == representatives
     assert (report.examined, report.groups, report.grouped, report.changed) == (14, 2, 6, 0)
     assert report.too_short == 3
+    assert DuplicateScan.objects.get(draft=open_draft).regrouped_at is not None
 
 
 def test_comments_grouped_in_bulk_are_found_by_the_next_arrival(open_draft):
