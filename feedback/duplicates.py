@@ -11,13 +11,13 @@ What never groups: a text of fewer than ``MIN_WORDS`` words. "Tán thành." from
 people is agreement, counted by stance; short texts coincide by chance, not by campaign.
 
 Similar: two texts whose sets of three-word shingles have a Jaccard similarity of at least
-``SIMILARITY`` (0.6), computed exactly for the candidates LSH proposes (after a MinHash
-estimate has set aside those far below). 0.6 keeps a form letter whose sender's name and
-address change (0.66 on an 85-word letter with a four-word name written twice and a nine-word
-address, more on longer ones) and copy-paste texts with a few words edited, while different
-comments on the same provision stay far below (0.05-0.45 even when they share phrases).
-Groups are the connected parts of the similarity graph: a campaign whose copies drift apart by
-small edits stays one group.
+``SIMILARITY`` (0.6), computed exactly for the candidates LSH proposes (a MinHash estimate
+settles those far below or far above, see ``_similar``). 0.6 keeps a form letter whose
+sender's name and address change (0.66 on an 85-word letter with a four-word name written
+twice and a nine-word address, more on longer ones) and copy-paste texts with a few words
+edited, while different comments on the same provision stay far below (0.05-0.45 even when
+they share phrases). Groups are the connected parts of the similarity graph: a campaign whose
+copies drift apart by small edits stays one group.
 
 Finding candidates: locality-sensitive hashing. The signature's 64 values make 16 keys of 4
 values (two texts share a key with probability J^4 each: at least one with probability 0.89 at
@@ -77,8 +77,8 @@ SHINGLE = 3  # words per shingle
 PERMUTATIONS = 64
 BANDS, ROWS = 16, 4  # the LSH keys: BANDS * ROWS signature values, ROWS per key
 SIMILARITY = 0.6
-_CANDIDATE = 0.35  # estimated similarities under this are not compared exactly, nor from
-_CERTAIN = 0.85  # this one up (see _similar)
+_CANDIDATE = 0.35  # a MinHash estimate under this is not similar,
+_CERTAIN = 0.85  # one from this up is; between the two the shingle sets decide (see _similar)
 
 _MASK = (1 << 64) - 1
 _READ_CHUNK = 5_000  # comments read per database round trip in a regroup
@@ -398,7 +398,7 @@ def _similar(estimated: float, shingles: set[int], other: set[int]) -> bool:
 
     The MinHash estimate (standard error 0.06 at 0.6) settles the clear cases without it: under
     _CANDIDATE a pair truly at 0.6 or more is about one in a million, from _CERTAIN up one
-    truly under 0.6 about one in a hundred thousand; most copies of a campaign are there.
+    truly under 0.6 about one in a hundred thousand (lightly edited copies are there).
     """
     if estimated >= _CERTAIN:
         return True
