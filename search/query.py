@@ -98,7 +98,8 @@ def parse_text(text: str) -> ParsedText:
     text = nfc(text or "").strip()
     if len(text) > MAX_TEXT_LENGTH:
         raise QueryError(
-            _("The search text is too long: at most %(max)d characters.") % {"max": MAX_TEXT_LENGTH},
+            _("The search text is too long: at most %(max)d characters.")
+            % {"max": MAX_TEXT_LENGTH},
             code="too_long",
         )
     if text.count('"') % 2:
@@ -235,7 +236,9 @@ class Query:
                     )
         for name in self.facets:
             if name not in keyword_fields:
-                raise QueryError(_("Unknown facet: %(name)s.") % {"name": name}, code="unknown_facet")
+                raise QueryError(
+                    _("Unknown facet: %(name)s.") % {"name": name}, code="unknown_facet"
+                )
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise QueryError(_("The start date is after the end date."), code="dates")
         return parsed
