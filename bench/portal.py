@@ -466,6 +466,35 @@ class Services:
         }
 
 
+def services_env(ctx: Context, wanted: str) -> dict[str, str]:
+    """The variables `scripts/services.sh env` exports (the local services' addresses).
+
+    ``wanted`` names what the caller was looking for, for the error message.
+    """
+    try:
+        printed = subprocess.run(
+            ["bash", str(ctx.root / SERVICES_SCRIPT), "env"],
+            cwd=ctx.root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise BenchmarkError(
+            f"{wanted} not set and `{SERVICES_SCRIPT} env` failed ({type(exc).__name__}); "
+            f"{_START_HINT}"
+        ) from None
+    return {
+        name: value.strip().strip("'\"")
+        for name, value in (
+            line.removeprefix("export ").split("=", 1)
+            for line in printed.splitlines()
+            if line.startswith("export ") and "=" in line
+        )
+    }
+
+
 def _service_urls(ctx: Context) -> tuple[str, str]:
     """(PostgreSQL URL, Redis URL) of the local services."""
     database = os.environ.get("DATABASE_URL", "")
@@ -473,25 +502,7 @@ def _service_urls(ctx: Context) -> tuple[str, str]:
     if not database.startswith(("postgres://", "postgresql://")) or not redis_url.startswith(
         "redis://"
     ):
-        try:
-            printed = subprocess.run(
-                ["bash", str(ctx.root / SERVICES_SCRIPT), "env"],
-                cwd=ctx.root,
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=True,
-            ).stdout
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise BenchmarkError(
-                f"DATABASE_URL / REDIS_URL do not name PostgreSQL and Redis and "
-                f"`{SERVICES_SCRIPT} env` failed ({type(exc).__name__}); {_START_HINT}"
-            ) from None
-        found = dict(
-            line.removeprefix("export ").split("=", 1)
-            for line in printed.splitlines()
-            if line.startswith("export ") and "=" in line
-        )
+        found = services_env(ctx, "DATABASE_URL / REDIS_URL naming PostgreSQL and Redis")
         if not database.startswith(("postgres://", "postgresql://")):
             database = found.get("DATABASE_URL", "")
         if not redis_url.startswith("redis://"):

@@ -20,7 +20,7 @@ from typing import Any
 
 from harness import BENCH_DIR, BenchmarkError, Context, median
 from loadgen import latency_summary, percentile
-from portal import SERVICES_SCRIPT
+from portal import SERVICES_SCRIPT, services_env
 
 WORKLOAD = BENCH_DIR / "search_workload.py"
 WORK_DIR = BENCH_DIR / ".work" / "search"  # git-ignored: what is kept between runs
@@ -28,27 +28,12 @@ WORK_DIR = BENCH_DIR / ".work" / "search"  # git-ignored: what is kept between r
 
 def elasticsearch_url(ctx: Context) -> str:
     """ELASTICSEARCH_URL, else the one `scripts/services.sh env` prints."""
-    url = os.environ.get("ELASTICSEARCH_URL", "")
-    if url:
-        return url
-    try:
-        printed = subprocess.run(
-            ["bash", str(ctx.root / SERVICES_SCRIPT), "env"],
-            cwd=ctx.root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise BenchmarkError(
-            f"ELASTICSEARCH_URL is not set and `{SERVICES_SCRIPT} env` failed "
-            f"({type(exc).__name__}); start the services with `{SERVICES_SCRIPT} start`"
-        ) from None
-    for line in printed.splitlines():
-        if line.startswith("export ELASTICSEARCH_URL="):
-            return line.split("=", 1)[1].strip().strip("'\"")
-    raise BenchmarkError(f"no Elasticsearch address found; run `{SERVICES_SCRIPT} start`")
+    url = os.environ.get("ELASTICSEARCH_URL", "") or services_env(ctx, "ELASTICSEARCH_URL").get(
+        "ELASTICSEARCH_URL", ""
+    )
+    if not url:
+        raise BenchmarkError(f"no Elasticsearch address found; run `{SERVICES_SCRIPT} start`")
+    return url
 
 
 def workload_env(**overrides: str) -> dict[str, str]:
