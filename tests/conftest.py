@@ -27,6 +27,26 @@ def require_service_url(env_var: str, what: str) -> str:
     return url
 
 
+def restore_wagtail_roots() -> None:
+    """Re-create what Wagtail's migrations put in an empty database: locale, page, collection roots.
+
+    Transactional tests end with a flush, which keeps content types and permissions (post_migrate
+    re-creates them) but drops this data, so a later transactional test finds no root. Django's
+    serialized_rollback cannot restore it for the browser tests: Playwright's sync API keeps an
+    event loop running in the test thread, so Django hands the test a per-context connection that
+    lacks the serialized copy. Fixtures that build a portal call this first.
+    """
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    if Page.objects.exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in Vietnamese: a test client request to /en/ leaves English active in the

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import require
+from tests.conftest import require, restore_wagtail_roots
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -130,25 +130,6 @@ def page(page: Page, axe_audit: AxeAudit) -> Iterator[Page]:
     page.on("framenavigated", on_navigation)
     yield page
     axe_audit.finish(page)
-
-
-def restore_wagtail_roots() -> None:
-    """Re-create what Wagtail's migrations put in an empty database: locale, page, collection roots.
-
-    Transactional tests end with a flush, which keeps content types and permissions (post_migrate
-    re-creates them) but drops this data. Django's serialized_rollback cannot restore it here:
-    Playwright's sync API keeps an event loop running in the test thread, so Django hands the test
-    a per-context connection that lacks the serialized copy.
-    """
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    if Page.objects.exists():
-        return
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from feedback.choices import Province, RespondentType, Stance
 from feedback.models import Consent, RespondentProfile
 from feedback.services.comments import CommentInput, feedback_create
 from feedback.services.moderation import moderators_group_ensure
+from tests.conftest import restore_wagtail_roots
 from tests.drafts.conftest import english, open_draft  # noqa: F401  (fixtures)
 from tests.factories import DraftingBodyFactory, UserFactory
 
@@ -25,6 +26,7 @@ def draft_index(db):
     from cms.services import portal_editors_group_ensure, site_home_ensure
     from drafts.services import document_types_ensure
 
+    restore_wagtail_roots()  # after a transactional test's flush
     document_types_ensure()
     home = site_home_ensure(title="Cổng lấy ý kiến")
     portal_editors_group_ensure(home=home)
