@@ -12,9 +12,9 @@ import copy
 import datetime as dt
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # Statuses that mean "the cluster cannot take this now" rather than "this request is wrong".
 _UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+# The names of the filter aggregations that group facets (no field name starts with "~").
+_GROUP = "~group"
 
 
 class ElasticsearchEngine(SearchEngine):
@@ -274,10 +276,10 @@ class ElasticsearchEngine(SearchEngine):
 
     # -- reading -----------------------------------------------------------------------
 
-    def _text_query(self, index: SearchIndex, parsed: ParsedText) -> tuple[DslQuery, list[Any]]:
-        """(positive part, excluded clauses). Every word, phrase and prefix must match a text
-        field folded; a document matching them all as written gets a tier of its own above
-        the rest (the database engine ranks the same way), relevance orders within a tier."""
+    def _text_query(self, index: SearchIndex, parsed: ParsedText) -> _TextQuery:
+        """Every word, phrase and prefix must match a text field folded; a document matching
+        them all as written gets a tier of its own above the rest (the database engine ranks
+        the same way), relevance orders within a tier."""
         folded = [f"{name}.{FOLDED_SUBFIELD}^{weight}" for name, weight in _fields(index)]
         exact = [f"{name}^{weight}" for name, weight in _fields(index)]
         units = [(text, "phrase") for text in (*parsed.terms, *parsed.phrases)]
@@ -286,7 +288,7 @@ class ElasticsearchEngine(SearchEngine):
             Q("multi_match", query=word, type="phrase", fields=folded) for word in parsed.excluded
         ]
         if not units:
-            return Q("match_all"), excluded
+            return _TextQuery(Q("match_all"), excluded, None)
 
         def each(fields: list[str]) -> list[Any]:
             return [
@@ -302,8 +304,13 @@ class ElasticsearchEngine(SearchEngine):
                 for text, kind in units
             ]
 
+        matches = each(folded)
         as_written = Q("constant_score", filter=Q("bool", must=each(exact)), boost=self.exact_tier)
-        return Q("bool", must=each(folded), should=[as_written]), excluded
+        # The highlighter marks what matched folded (on the text as written, through
+        # matched_fields); given only that, it does half the work of the whole query.
+        return _TextQuery(
+            Q("bool", must=matches, should=[as_written]), excluded, Q("bool", should=matches)
+        )
 
     @staticmethod
     def _terms(mapping: Any, *, skip: str = "") -> list[Any]:
@@ -311,9 +318,8 @@ class ElasticsearchEngine(SearchEngine):
             Q("terms", **{name: list(values)}) for name, values in mapping.items() if name != skip
         ]
 
-    def _base(self, index: SearchIndex, query: Query, parsed: ParsedText) -> Search:
+    def _base(self, index: SearchIndex, query: Query, text: _TextQuery) -> Search:
         """The query without its own filters: text, who may see what, dates."""
-        positive, excluded = self._text_query(index, parsed)
         filters: list[Any] = []
         if query.scope:
             alternatives = [Q("bool", filter=self._terms(scope)) for scope in query.scope]
@@ -326,7 +332,7 @@ class ElasticsearchEngine(SearchEngine):
                 bounds["lt"] = (query.date_to + dt.timedelta(days=1)).isoformat()
             filters.append(Q("range", **{index.date_field: bounds}))
         search = Search(using=self.client, index=self.index_name(index.name))
-        return search.query(Q("bool", must=[positive], must_not=excluded, filter=filters))
+        return search.query(Q("bool", must=[text.positive], must_not=text.excluded, filter=filters))
 
     def _sort(self, index: SearchIndex, query: Query) -> list[Any]:
         newest: list[Any] = [{index.date_field: {"order": "desc"}}]
@@ -355,27 +361,40 @@ class ElasticsearchEngine(SearchEngine):
     def search(self, query: Query) -> Results:
         index = get_index(query.index)
         parsed = query.validate(keyword_fields=index.keyword_fields)
-        search = self._base(index, query, parsed)
-        if query.filters:
-            search = search.post_filter(Q("bool", filter=self._terms(query.filters)))
-        for facet in query.facets:
-            # Counted over everything but the facet's own filter: the alternatives to switch to.
-            others = self._terms(query.filters, skip=facet)
-            bucket = A("filter", filter=Q("bool", filter=others))
-            bucket.bucket(
-                "counts",
-                "terms",
-                field=facet,
-                size=query.facet_size,
-                order=[{"_count": "desc"}, {"_key": "asc"}],
-            )
-            search.aggs.bucket(facet, bucket)
+        text = self._text_query(index, parsed)
+        search = self._base(index, query, text)
+        # A filter on a field that is no facet narrows the hits and every count alike: it goes
+        # in the query, so the facets count only its documents. Filters on facet fields narrow
+        # the hits (post_filter) and every facet's counts but their own.
+        shared = {k: v for k, v in query.filters.items() if k not in query.facets}
+        faceted = {k: v for k, v in query.filters.items() if k in query.facets}
+        if shared:
+            search = search.filter(Q("bool", filter=self._terms(shared)))
+        if faceted:
+            search = search.post_filter(Q("bool", filter=self._terms(faceted)))
+        for group, names in enumerate(_facet_groups(query.facets, faceted)):
+            # The facets that leave out the same filter share one filter aggregation.
+            others = self._terms(faceted, skip=names[0] if names[0] in faceted else "")
+            parent = search.aggs
+            if others:
+                parent = search.aggs.bucket(
+                    f"{_GROUP}{group}", "filter", filter=Q("bool", filter=others)
+                )
+            for name in names:
+                parent.bucket(
+                    name,
+                    "terms",
+                    field=name,
+                    size=query.facet_size,
+                    order=[{"_count": "desc"}, {"_key": "asc"}],
+                )
         search = search.sort(*self._sort(index, query)).extra(
             from_=query.offset, size=query.per_page, track_total_hits=True
         )
         search = search.source(list(index.stored_fields) or False)
-        if query.highlight and not parsed.is_empty:
+        if query.highlight and text.highlight is not None:
             search = search.highlight_options(
+                highlight_query=text.highlight.to_dict(),
                 type="unified",
                 encoder="html",
                 pre_tags=["<mark>"],
@@ -388,14 +407,14 @@ class ElasticsearchEngine(SearchEngine):
                 search = search.highlight(name, matched_fields=[name, f"{name}.{FOLDED_SUBFIELD}"])
         response = self._execute(index, search).to_dict()
         hits = tuple(_hit(index, raw) for raw in response["hits"]["hits"])
-        aggregations = response.get("aggregations", {})
         facets = {
-            facet: tuple(
+            name: tuple(
                 FacetValue(value=str(bucket["key"]), count=bucket["doc_count"])
-                for bucket in aggregations.get(facet, {}).get("counts", {}).get("buckets", [])
+                for bucket in buckets
             )
-            for facet in query.facets
+            for name, buckets in _facet_buckets(response.get("aggregations", {})).items()
         }
+        facets = {name: facets.get(name, ()) for name in query.facets}
         return Results(
             hits=hits,
             total=response["hits"]["total"]["value"],
@@ -408,7 +427,8 @@ class ElasticsearchEngine(SearchEngine):
         index = get_index(query.index)
         parsed = query.validate(keyword_fields=index.keyword_fields)
         source, field = _themes_field(index)
-        search = self._base(index, query, parsed)
+        text = self._text_query(index, parsed)
+        search = self._base(index, query, text)
         if query.filters:
             search = search.filter(Q("bool", filter=self._terms(query.filters)))
         sample = A("sampler", shard_size=self.theme_sample)
@@ -453,6 +473,31 @@ class ElasticsearchEngine(SearchEngine):
             if len(out) == size:
                 break
         return tuple(out)
+
+
+class _TextQuery(NamedTuple):
+    positive: DslQuery
+    excluded: list[Any]
+    highlight: DslQuery | None  # None: no words to mark
+
+
+def _facet_groups(facets: Sequence[str], faceted: Mapping[str, Any]) -> list[list[str]]:
+    """Facets by the filter they leave out: the unfiltered ones first, together (they all
+    count under every filter), then each filtered one alone (all filters but its own)."""
+    groups = [[name for name in facets if name not in faceted]]
+    groups += [[name] for name in facets if name in faceted]
+    return [group for group in groups if group]
+
+
+def _facet_buckets(aggregations: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Each facet's buckets, whether its terms aggregation is at the top or in a group."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, value in aggregations.items():
+        if name.startswith(_GROUP):
+            out.update(_facet_buckets({k: v for k, v in value.items() if isinstance(v, dict)}))
+        elif isinstance(value, dict) and "buckets" in value:
+            out[name] = value["buckets"]
+    return out
 
 
 def _fields(index: SearchIndex) -> list[tuple[str, int]]:
