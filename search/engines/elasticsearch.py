@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch import TransportError as ElasticsearchTransportError
-from elasticsearch.helpers import BulkIndexError, scan, streaming_bulk
+from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan, streaming_bulk
 from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.query import Query as DslQuery
 
@@ -57,6 +57,8 @@ class ElasticsearchEngine(SearchEngine):
     fragments = 3
     # Themes: the best-matching documents significant_text reads (per shard).
     theme_sample = 500
+    # Bulk requests a rebuild keeps in flight.
+    rebuild_threads = 2
 
     def __init__(
         self,
@@ -229,11 +231,15 @@ class ElasticsearchEngine(SearchEngine):
         written = 0
         try:
             with self._available("rebuild"):
-                for ok, _item in streaming_bulk(
-                    self.client,
+                # Two requests in flight: this process builds and serialises the next batch
+                # while Elasticsearch indexes the last (sequential requests leave one idle).
+                # A request refused (429, 5xx) is retried by the client's transport.
+                for ok, _item in parallel_bulk(
+                    self.client.options(max_retries=3),
                     self._actions(index, documents, concrete),
+                    thread_count=self.rebuild_threads,
+                    queue_size=self.rebuild_threads,
                     chunk_size=index.batch_size,
-                    max_retries=3,
                 ):
                     written += ok
                 # Back to the declared settings (None: the cluster's default).
