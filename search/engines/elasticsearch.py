@@ -11,9 +11,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from itertools import islice
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -21,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch import TransportError as ElasticsearchTransportError
-from elasticsearch.helpers import BulkIndexError, parallel_bulk, scan, streaming_bulk
+from elasticsearch.helpers import BulkIndexError, bulk, scan, streaming_bulk
 from elasticsearch_dsl import A, Q, Search
 from elasticsearch_dsl.query import Query as DslQuery
 
@@ -231,17 +233,7 @@ class ElasticsearchEngine(SearchEngine):
         written = 0
         try:
             with self._available("rebuild"):
-                # Two requests in flight: this process builds and serialises the next batch
-                # while Elasticsearch indexes the last (sequential requests leave one idle).
-                # A request refused (429, 5xx) is retried by the client's transport.
-                for ok, _item in parallel_bulk(
-                    self.client.options(max_retries=3),
-                    self._actions(index, documents, concrete),
-                    thread_count=self.rebuild_threads,
-                    queue_size=self.rebuild_threads,
-                    chunk_size=index.batch_size,
-                ):
-                    written += ok
+                written = self._load(self._actions(index, documents, concrete), index.batch_size)
                 # Back to the declared settings (None: the cluster's default).
                 declared = self._body(index)["settings"]
                 self.client.indices.put_settings(
@@ -272,6 +264,25 @@ class ElasticsearchEngine(SearchEngine):
             except (ElasticsearchTransportError, ApiError):
                 logger.warning("Could not delete the replaced index %s", name, exc_info=True)
         self._ready.add(alias)
+        return written
+
+    def _load(self, actions: Iterable[dict[str, Any]], batch_size: int) -> int:
+        """Bulk requests of ``batch_size`` actions, ``rebuild_threads`` of them in flight, so
+        that reading the next batch overlaps Elasticsearch indexing the last. The actions are
+        read in this thread: they may come from the database, whose connections are per
+        thread (which rules out helpers.parallel_bulk, which reads them in its own)."""
+        written = 0
+        actions = iter(actions)
+        with ThreadPoolExecutor(self.rebuild_threads) as pool:
+            pending: deque[Future[tuple[int, Any]]] = deque()
+            while batch := list(islice(actions, batch_size)):
+                if len(pending) == self.rebuild_threads:
+                    written += pending.popleft().result()[0]
+                pending.append(
+                    pool.submit(bulk, self.client, batch, chunk_size=batch_size, max_retries=3)
+                )
+            while pending:
+                written += pending.popleft().result()[0]
         return written
 
     def stored_stamps(self, index: SearchIndex) -> Iterator[tuple[str, str]]:
