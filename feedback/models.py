@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model_string
 
 from drafts.models import DraftPage, DraftVersion, Provision, TargetedQuestion
 
@@ -520,3 +521,83 @@ class DuplicateScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft_id}: {self.examined_at:%Y-%m-%d %H:%M}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_REPORT_STATUSES = (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+
+class SynthesisReport(models.Model):
+    """One run of the synthesis report (bản tổng hợp, tiếp thu, giải trình) of a draft version.
+
+    Written by ``feedback.services.reports``: a background task renders the PDF and stores it as
+    a new Wagtail document in a staff-only collection; the drafter then publishes it. `step` is
+    the report's own progress message, in Vietnamese like the report; `heartbeat_at` tells a
+    running report from one whose worker was killed.
+    """
+
+    draft = models.ForeignKey(DraftPage, on_delete=models.CASCADE, related_name="synthesis_reports")
+    version = models.ForeignKey(
+        DraftVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="synthesis_reports",
+    )
+    appendix = models.BooleanField(_("with the appendix of every comment"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=255, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    document = models.ForeignKey(
+        get_document_model_string(),
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("synthesis report")
+        verbose_name_plural = _("synthesis reports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Two requests at once end with one run: the second insert fails here.
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(status__in=ACTIVE_REPORT_STATUSES),
+                name="synthesis_report_one_active_per_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="synthesis_report_progress_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["draft", "-requested_at"], name="synthesis_report_draft_new")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status} ({self.version_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_REPORT_STATUSES
