@@ -51,3 +51,12 @@ def duplicate_group_assign(feedback_id: int) -> int | None:
     """A comment was saved: put it in its group of near-identical comments, if it has one."""
     group = duplicates.duplicate_group_assign(feedback_id=feedback_id)
     return group.pk if group is not None else None
+
+
+@task()
+def synthesis_report_run(report_id: int) -> str:
+    """A drafter asked for the synthesis report: render it and store it as a document."""
+    from .services import reports  # WeasyPrint and the report's code: only for this task
+
+    report = reports.report_run(report_id=report_id)
+    return report.status if report is not None else "skipped"

@@ -1,4 +1,5 @@
-"""Wagtail admin registration for feedback: moderation queue, review, search, paper entry."""
+"""Wagtail admin registration for feedback: moderation queue, review, search, paper entry,
+synthesis reports."""
 
 from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
@@ -7,10 +8,13 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.log_actions import LogActionRegistry, LogFormatter
+from wagtail.models import BaseLogEntry
 
 from .access import is_moderator
-from .admin_views import moderation, paper, review, search
+from .admin_views import moderation, paper, reports, review, search
 from .admin_views.common import is_drafter, is_feedback_staff
+from .services.reports import ACTION_PUBLISH
 
 
 @hooks.register("register_admin_urls")
@@ -66,6 +70,27 @@ def register_feedback_admin_urls() -> list:
             search.duplicate_group_answer,
             name="feedback_group_answer",
         ),
+        path("feedback/reports/", reports.report_index, name="feedback_reports"),
+        path(
+            "feedback/drafts/<int:draft_id>/reports/",
+            reports.report_list,
+            name="feedback_report_list",
+        ),
+        path(
+            "feedback/drafts/<int:draft_id>/reports/new/",
+            reports.report_request_view,
+            name="feedback_report_request",
+        ),
+        path(
+            "feedback/reports/<int:pk>/publish/",
+            reports.report_publish_view,
+            name="feedback_report_publish",
+        ),
+        path(
+            "feedback/reports/<int:pk>/status/",
+            reports.report_status,
+            name="feedback_report_status",
+        ),
     ]
 
 
@@ -112,6 +137,13 @@ feedback_menu = Menu(
             shown_to=is_feedback_staff,
         ),
         ShownToMenuItem(
+            _("Synthesis reports"),
+            reverse_lazy("feedback_reports"),
+            icon_name="doc-full-inverse",
+            order=280,
+            shown_to=is_feedback_staff,
+        ),
+        ShownToMenuItem(
             _("Enter a paper submission"),
             reverse_lazy("feedback_paper_new"),
             icon_name="doc-full",
@@ -126,3 +158,16 @@ feedback_menu = Menu(
 def register_feedback_menu() -> SubmenuMenuItem:
     # Shown when at least one of its items is (SubmenuMenuItem.is_shown).
     return SubmenuMenuItem(_("Feedback"), feedback_menu, icon_name="comment", order=240)
+
+
+@hooks.register("register_log_actions")
+def register_report_log_actions(actions: LogActionRegistry) -> None:
+    """The page history says who put a synthesis report on the draft's page, and when."""
+
+    @actions.register_action(ACTION_PUBLISH)
+    class ReportPublished(LogFormatter):
+        label = _("Publish the synthesis report")
+
+        def format_message(self, log_entry: BaseLogEntry) -> str:
+            title = (log_entry.data or {}).get("title", "")
+            return _("Published the synthesis report “%(title)s”") % {"title": title}
