@@ -1,6 +1,6 @@
 """Public URLs of feedback (Vietnamese slugs, under the language prefix)."""
 
-from .views import account, comments, notifications, search
+from .views import account, comments, notifications, opendata, search
 
 app_name = "feedback"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *account.urlpatterns,
     *notifications.urlpatterns,
     *search.urlpatterns,
+    *opendata.urlpatterns,
 ]
