@@ -262,7 +262,8 @@ class _Abandoned(Exception):
 
 
 def report_run(*, report_id: int) -> SynthesisReport | None:
-    """The task's body: make the report of a queued run and store it; None if not queued.
+    """The task's body: make the report of a queued run and store it; None if not queued
+    (or deleted meanwhile).
 
     The run is claimed by moving it from queued to running (a second delivery of the task, or a
     run already marked failed, does nothing). Any error marks the run failed with a message for
@@ -301,8 +302,7 @@ def report_run(*, report_id: int) -> SynthesisReport | None:
             ),
         )
         raise
-    report.refresh_from_db()
-    return report
+    return SynthesisReport.objects.filter(pk=report_id).first()  # None: deleted meanwhile
 
 
 def _failure_message(error: Exception) -> str:
