@@ -62,9 +62,9 @@ measured; the engine reads only its index).
 **The index is kept between runs**: its alias is
 `bench-search-g<generator version>-<size>-<hash of the index declaration>-feedback`, and with
 it, in `bench/.work/search/`, the corpus's counts; a run whose generator, size and mapping are
-the same reuses it, one whose are not deletes it and builds anew. Not force-merged: it is
-measured as `rebuild` leaves it after Elasticsearch's own merges; whether it was reused, its
-build time, segment count, store size and settings are in details. The process runs
+the same reuses it, one whose are not deletes it and builds anew. It is measured as `rebuild` leaves
+it: force-merged to one segment before the alias swap; whether it was reused, its build time,
+segment count, store size and settings are in details. The process runs
 `consult.settings.production` with a 60 s request timeout (bulk requests wait behind merges
 here) and no database access.
 
@@ -106,9 +106,10 @@ counted, which of the two goes first alternating from pair to pair (A B, B A, ..
 first {BULK_DOCS:,} documents of the same corpus (`--quick`: {QUICK_BULK_DOCS:,}), generated
 once into a list before the rounds. **A**: `ElasticsearchEngine.rebuild(index,
 documents)` of an engine with an index prefix of its own, the project's indexing path at
-scale (`search_index rebuild`): elasticsearch-py's `streaming_bulk` in chunks of the index's
+scale (`search_index rebuild`): elasticsearch-py's `bulk` helper in chunks of the index's
 `batch_size`, the concrete index created from the app's Document with refreshes off and no
-replicas, then settings restored, refresh, alias swap. **B**: the same documents as raw
+replicas, two bulk requests in flight, then settings restored, refresh, force-merge to one
+segment, alias swap. **B**: the same documents as raw
 `_bulk` requests over one keep-alive HTTP connection from the standard library, their NDJSON
 bodies prepared before the clock starts (same chunk size, same `_id`s, same sources), into an
 index created with the same body (mappings compared after the warm-up pair: they must be

@@ -571,7 +571,7 @@ def elasticsearch(config: Mapping[str, Any]) -> dict[str, Any]:
         "segments": primaries["segments"]["count"],
         "refreshes": primaries["refresh"]["total"],
         "merges_current": primaries["merges"]["current"],
-        "force_merged": False,
+        "force_merged": primaries["segments"]["count"] == 1,
         "settings": {
             key: value
             for key, value in settings_of[concrete[0]]["settings"]["index"].items()
