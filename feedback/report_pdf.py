@@ -1,0 +1,183 @@
+"""The synthesis report (bản tổng hợp, tiếp thu, giải trình ý kiến) as a PDF, from its data.
+
+``report_data()`` decides what the report says; this module only lays it out, as a Vietnamese
+administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I: A4, Times-compatible serif, the
+national motto, number, place and date, signature block), in Vietnamese whatever the language of
+whoever asked for it. WeasyPrint writes it as PDF/UA-1: tagged, so a screen reader can follow it,
+with its fonts embedded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from .report_charts import ROWS_CHARTED, report_charts, stance_names, stance_values
+from .report_data import Count, Progress, ProvisionRow, ReportData, StanceCounts, report_data
+
+if TYPE_CHECKING:
+    from drafts.models import DraftVersion
+
+TEMPLATE = "pdf/synthesis_report.html"
+PER_DAY_COLUMNS = 3  # the per-day table is printed in this many column pairs, to save pages
+
+
+def synthesis_report_pdf(
+    *, version: DraftVersion, appendix: bool = False, progress: Progress | None = None
+) -> bytes:
+    """The synthesis report of ``version``: its data read from the database, then laid out."""
+    # Reading dominates without the appendix; laying out 100,000 comments dominates with it.
+    split = 20 if appendix else 60
+    data = report_data(
+        version=version, appendix=appendix, progress=_scaled(progress, start=0, end=split)
+    )
+    return report_pdf(data=data, progress=_scaled(progress, start=split, end=100))
+
+
+def report_pdf(*, data: ReportData, progress: Progress | None = None) -> bytes:
+    """The report's PDF (A4, PDF/UA-1, fonts embedded), always in Vietnamese."""
+    from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is made
+
+    with translation.override("vi"):
+        html = report_html(data=data, progress=_scaled(progress, start=0, end=20))
+        _report(progress, 20, _("Laying out the pages"))
+        with _page_progress(_scaled(progress, start=20, end=85), expected=_expected_pages(data)):
+            document = HTML(string=html).render()
+        _report(progress, 85, _("Writing the PDF file"))
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+        _report(progress, 100, _("The report is ready"))
+    if pdf is None:  # only when given a target to write to, which we never give
+        raise RuntimeError("WeasyPrint returned no PDF")
+    return pdf
+
+
+def report_html(*, data: ReportData, progress: Progress | None = None) -> str:
+    """The report as the HTML WeasyPrint lays out (charts inline as SVG), in Vietnamese."""
+    with translation.override("vi"):
+        _report(progress, 0, _("Drawing the charts"))
+        charts = report_charts(overview=data.overview)
+        _report(progress, 60, _("Writing the report"))
+        overview = data.overview
+        # The stance chart's own table lists every article when it charts them all.
+        charted_all = (
+            not overview.stance_by_chapter and len(overview.stance_by_article) <= ROWS_CHARTED
+        )
+        context: dict[str, Any] = {
+            "data": data,
+            "overview": overview,
+            "charts": charts,
+            "stance_names": stance_names(),
+            "article_table": bool(overview.stance_by_article)
+            and not (charts.stances is not None and charted_all),
+            "rows": [_with_stances(row) for row in data.rows],
+            "whole_draft": _with_stances(data.whole_draft) if data.whole_draft else None,
+            "date_line": date_line(place=data.place, date=data.date),
+            "per_day_rows": _in_columns(data.overview.per_day, columns=PER_DAY_COLUMNS),
+            "per_day_columns": range(PER_DAY_COLUMNS),
+        }
+        html = render_to_string(TEMPLATE, context)
+        _report(progress, 100, _("Writing the report"))
+        return html
+
+
+def date_line(*, place: str, date: dt.date) -> str:
+    """ "Hà Nội, ngày 05 tháng 02 năm 2026": days below 10 and the months 1 and 2 take a leading
+    zero (Nghị định 30/2020/NĐ-CP, Phụ lục I); a place not known is left as dots to fill in."""
+    month = f"{date.month:02d}" if date.month < 3 else str(date.month)
+    return f"{place or '……'}, ngày {date.day:02d} tháng {month} năm {date.year}"
+
+
+def stance_summary(stances: StanceCounts) -> str:
+    """ "Tán thành: 3; Đề xuất sửa đổi: 1": the stances taken, in a fixed order."""
+    return "; ".join(
+        f"{name}: {number_format(value, force_grouping=True)}"
+        for name, value in zip(stance_names(), stance_values(stances), strict=True)
+        if value
+    )
+
+
+def _with_stances(row: ProvisionRow) -> tuple[ProvisionRow, str]:
+    return row, stance_summary(row.stances)
+
+
+def _in_columns(counts: Sequence[Count], *, columns: int) -> list[list[Count | None]]:
+    """Counts as table rows of ``columns`` cells, read down each column first, like a list."""
+    height = -(-len(counts) // columns)
+    return [
+        [
+            counts[index] if index < len(counts) else None
+            for index in range(row, row + columns * height, height)
+        ]
+        for row in range(height)
+    ]
+
+
+def _expected_pages(data: ReportData) -> int:
+    """A rough page count, for progress only: Part I, rows of Part II, Part III, appendix."""
+    return 6 + len(data.rows) // 3 + len(data.appendix or ()) // 8
+
+
+class _PageProgress(logging.Handler):
+    """Turns WeasyPrint's "Creating layout - Page N" log lines into progress, for one thread."""
+
+    def __init__(self, progress: Progress, expected: int) -> None:
+        super().__init__(logging.INFO)
+        self.progress = progress
+        self.expected = max(expected, 1)
+        self.thread = threading.get_ident()  # the logger is shared by every render in the process
+        self.percent = -1
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread != self.thread or not str(record.msg).startswith(_LAYOUT_PAGE):
+            return
+        page = record.args[0] if isinstance(record.args, tuple) and record.args else 0
+        if not isinstance(page, int):
+            return
+        # Never 100 before it is done, however wrong the estimate was.
+        percent = 100 * page // max(self.expected, page + 1)
+        if percent > self.percent:  # the callback may write to the database: not every page
+            self.percent = percent
+            self.progress(percent, _("Laying out page %(page)s") % {"page": page})
+
+
+_LAYOUT_PAGE = "Step 5 - Creating layout - Page"
+
+
+@contextmanager
+def _page_progress(progress: Progress | None, *, expected: int) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _PageProgress(progress, expected)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def _report(progress: Progress | None, percent: int, message: str) -> None:
+    if progress is not None:
+        progress(percent, message)
+
+
+def _scaled(progress: Progress | None, *, start: int, end: int) -> Progress | None:
+    """A callback that maps a step's own 0-100 onto ``start``-``end`` of the whole run."""
+    if progress is None:
+        return None
+    span = end - start
+
+    def scaled(percent: int, message: str) -> None:
+        progress(start + span * max(0, min(percent, 100)) // 100, message)
+
+    return scaled
