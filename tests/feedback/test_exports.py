@@ -394,9 +394,9 @@ def test_hostile_characters_and_huge_comments_cannot_break_a_spreadsheet(
     client, open_draft, respondent
 ):
     comment = comment_create(open_draft, respondent, body="x")
-    # Older or imported data the input cleaning never saw: controls, XML non-characters, and a
-    # text longer than a cell holds.
-    hostile = "Đầu\x00giữa\x0b\x1b[31m\ufffecuối " + "ý" * 40_000
+    # Older or imported data the input cleaning never saw: control characters (not NUL, which
+    # PostgreSQL refuses itself), an XML non-character, and a text longer than a cell holds.
+    hostile = "Đầu\x01giữa\x0b\x1b[31m\ufffecuối " + "ý" * 40_000
     Feedback.objects.filter(pk=comment.pk).update(body=hostile)
 
     cell = read_xlsx(body(download(client, open_draft, "xlsx")))[1][COLUMN_NAMES.index("text")]
