@@ -51,6 +51,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -375,7 +376,7 @@ def _log(message: str) -> None:
     print(f"[duplicates] {message}", file=sys.stderr, flush=True)
 
 
-def _draft(articles: int) -> Any:
+def _draft(articles: int, *, slug: str = "bench-duplicates") -> Any:
     from bench_parse_law import law_text
     from django.utils import timezone
 
@@ -386,9 +387,11 @@ def _draft(articles: int) -> Any:
 
     document_types_ensure()
     home = site_home_ensure(title="Cổng lấy ý kiến dự thảo văn bản")
-    index = DraftIndexPage(title="Lấy ý kiến dự thảo văn bản", slug="lay-y-kien-du-thao")
-    home.add_child(instance=index)
-    index.save_revision().publish()
+    index = DraftIndexPage.objects.filter(slug="lay-y-kien-du-thao").first()
+    if index is None:  # the first draft of the database
+        index = DraftIndexPage(title="Lấy ý kiến dự thảo văn bản", slug="lay-y-kien-du-thao")
+        home.add_child(instance=index)
+        index.save_revision().publish()
     body = drafting_body_ensure(slug="so-kh-cn", name="Sở Khoa học và Công nghệ")
     now = timezone.now()
     draft = draft_create(
@@ -398,15 +401,24 @@ def _draft(articles: int) -> Any:
         drafting_body=body,
         opens_at=now - timedelta(days=60),
         closes_at=now + timedelta(days=5),
-        slug="bench-duplicates",
+        slug=slug,
     )
     draft.save_revision().publish()
     draft.refresh_from_db()
     return draft
 
 
-def _insert(draft: Any, corpus: Corpus) -> tuple[list[int], list[int], dict[str, float]]:
-    """COPY the comments and replies; return the top-level ids, their truth, and timings."""
+# The columns a shape may set for a top-level comment (bench_report spreads the comments over
+# the provisions and the respondents; here they all go to the whole draft, from one person).
+SHAPED = ("eid", "kind", "channel", "stance", "author_name", "respondent_type", "province")
+
+
+def _insert(
+    draft: Any, corpus: Corpus, *, shape: Callable[[int], dict[str, str]] | None = None
+) -> tuple[list[int], list[int], dict[str, float]]:
+    """COPY the comments and replies; return the top-level ids, their truth, and timings.
+
+    ``shape(number)`` gives the SHAPED columns of the number-th top-level comment."""
     from django.db import connection
     from psycopg import sql
 
@@ -437,10 +449,17 @@ def _insert(draft: Any, corpus: Corpus) -> tuple[list[int], list[int], dict[str,
         for number, (body, quote, _truth) in enumerate(comments):
             at = opens + step * number
             status = rng.choice(statuses)
+            row = {
+                "eid": "", "kind": "comment", "channel": "online", "stance": rng.choice(stances),
+                "author_name": "Người góp ý", "respondent_type": "individual", "province": "",
+            }  # fmt: skip
+            if shape is not None:
+                row |= shape(number)
             copy.write_row(
-                (draft.pk, version.pk, "", None, None, 1, "comment", "online",
-                 rng.choice(stances), quote, body, "", "Người góp ý", "individual", "", "",
-                 status, "[]", "", at, at if status == "published" else None, 0, 0, 0)
+                (draft.pk, version.pk, row["eid"], None, None, 1, row["kind"], row["channel"],
+                 row["stance"], quote, body, "", row["author_name"], row["respondent_type"], "",
+                 row["province"], status, "[]", "", at, at if status == "published" else None,
+                 0, 0, 0)
             )  # fmt: skip
     ids = list(
         Feedback.objects.filter(draft=draft, parent__isnull=True)
