@@ -4,6 +4,7 @@ import datetime as dt
 import re
 import subprocess
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from drafts.templatetags.drafts_tags import eid_label
+from feedback.choices import FeedbackStatus, ModerationReason, RespondentType, Stance
+from feedback.models import Disposition, Feedback
 from feedback.report_charts import report_charts, top_with_other
 from feedback.report_data import (
     Answer,
@@ -26,8 +30,11 @@ from feedback.report_data import (
     StanceCounts,
     StanceRow,
 )
-from feedback.report_pdf import date_line, report_html, report_pdf
+from feedback.report_pdf import date_line, report_html, report_pdf, synthesis_report_pdf
+from feedback.services.dispositions import disposition_publish, disposition_save
+from feedback.services.moderation import moderation_decide
 from tests.conftest import require
+from tests.feedback.conftest import comment_create, respondent_create
 
 HANOI = dt.timezone(dt.timedelta(hours=7))
 
@@ -532,3 +539,121 @@ def test_the_date_line_follows_the_administrative_format():
     )
     assert date_line(place="Huế", date=dt.date(2026, 11, 23)) == "Huế, ngày 23 tháng 11 năm 2026"
     assert date_line(place="", date=dt.date(2026, 3, 1)) == "……, ngày 01 tháng 3 năm 2026"
+
+
+# --- From the database to the PDF ---
+
+
+@pytest.fixture
+def answered_draft(open_draft, drafter, moderator):
+    """Comments through the services on two articles, one hidden, one published answer and one
+    answer still private: what a drafting body has when it makes its report."""
+    people = [
+        respondent_create(email="lan.e2e@example.com", full_name="Nguyễn Thị Lan"),
+        respondent_create(email="duc.e2e@example.com", full_name="Đặng Văn Đức"),
+        respondent_create(
+            email="hiephoi.e2e@example.com",
+            full_name="Võ Thị Hằng",
+            respondent_type=RespondentType.BUSINESS,
+            organisation="Hiệp hội Doanh nghiệp Đà Nẵng",
+        ),
+    ]
+    on_article_1 = [
+        comment_create(
+            open_draft,
+            people[0],
+            eid="art_1",
+            stance=Stance.AGREE,
+            body="Tán thành phạm vi điều chỉnh của dự thảo.",
+        ),
+        comment_create(
+            open_draft,
+            people[1],
+            eid="art_1",
+            stance=Stance.DISAGREE,
+            body="Phạm vi quá hẹp, đề nghị mở rộng sang đơn vị sự nghiệp công lập.",
+        ),
+    ]
+    on_article_2 = [
+        comment_create(
+            open_draft,
+            people[2],
+            eid="art_2__para_2__point_a",
+            stance=Stance.AMEND,
+            body="Đề nghị bổ sung dữ liệu về đất đai vào điểm a khoản 2.",
+        ),
+        comment_create(
+            open_draft,
+            people[0],
+            eid="art_2__para_1",
+            stance=Stance.AMEND,
+            body="Cần quy định rõ ai chịu trách nhiệm quản lý tập trung dữ liệu.",
+        ),
+    ]
+    hidden = comment_create(open_draft, people[1], eid="art_1", body="Nội dung quảng cáo xyz.")
+    moderation_decide(
+        moderator=moderator, feedback_ids=[hidden.pk], action="hide", reason=ModerationReason.SPAM
+    )
+    published = disposition_save(
+        drafter=drafter,
+        feedback_ids=[c.pk for c in on_article_1],
+        kind="explained",
+        answer="Phạm vi đã được xác định theo Luật Dữ liệu; đơn vị sự nghiệp áp dụng theo Điều 3.",
+    )
+    disposition_publish(drafter=drafter, disposition=published)
+    disposition_save(
+        drafter=drafter,
+        feedback_ids=[on_article_2[0].pk],
+        kind="accepted",
+        answer="Bản nháp nội bộ: chưa công bố.",
+    )
+    return open_draft
+
+
+def document_order(version):
+    """A sort key putting eids in the order of the version's provisions."""
+    order = {
+        eid: index for index, eid in enumerate(version.provisions.values_list("eid", flat=True))
+    }
+    return order.__getitem__
+
+
+@pytest.mark.django_db
+def test_the_pdf_says_what_the_database_holds(answered_draft, write_pdf):
+
+    version = answered_draft.versions.get()
+    text = flat(pdf_text(write_pdf(synthesis_report_pdf(version=version))))
+    comments = Feedback.objects.filter(draft=answered_draft, parent=None)
+    published = comments.filter(status=FeedbackStatus.PUBLISHED)
+    with translation.override("vi"):
+        total = gettext("Published comments")
+        assert f"{total} {published.count()} " in text
+        assert (
+            f"{gettext('Hidden by moderation')} {comments.filter(status='hidden').count()} " in text
+        )
+    # Stance per article counts the article's clauses and points: checked against the rows.
+    for number in ("1", "2"):
+        eid = f"art_{number}"
+        on_article = [c for c in published if c.eid == eid or c.eid.startswith(f"{eid}__")]
+        assert re.search(rf"Điều {number}\. [^0-9]+( \d+){{5}} {len(on_article)}\b", text), eid
+    # Part II: one row per provision commented on, with its count of published comments.
+    part_two = text[text.index("TT Nội dung dự thảo") : text.index("III. ")]
+    per_eid = Counter(feedback.eid for feedback in published)
+    eids = sorted(per_eid, key=document_order(version))
+    with translation.override("vi"):
+        labels = [eid_label(eid) for eid in eids]
+    starts = [part_two.index(f"{number} {label}") for number, label in enumerate(labels, 1)]
+    for eid, start, end in zip(eids, starts, [*starts[1:], None], strict=True):
+        assert comments_count(per_eid[eid]) + " (" in part_two[start:end], eid
+    # Every published comment's words and author, diacritics and all, as the database has them.
+    for feedback in published:
+        assert unicodedata.normalize("NFC", feedback.author_name) in text
+        assert unicodedata.normalize("NFC", feedback.body) in text
+    for feedback in comments.filter(status=FeedbackStatus.HIDDEN):
+        assert feedback.body not in text  # counted by reason, never quoted
+    for disposition in Disposition.objects.filter(draft=answered_draft):
+        if disposition.published_at:
+            assert disposition.answer in text
+        else:
+            assert disposition.answer not in text  # a private draft answer stays private
+    assert "lan.e2e@example.com" not in text and "0905123456" not in text

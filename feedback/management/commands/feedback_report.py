@@ -15,7 +15,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from drafts.models import DraftPage, DraftVersion
@@ -28,6 +28,11 @@ class Command(BaseCommand):
         "Write the synthesis report (bản tổng hợp, tiếp thu, giải trình ý kiến) of a draft's "
         "latest published version, or of --version N, as a PDF file."
     )
+
+    def add_base_argument(self, parser: CommandParser, *args: Any, **kwargs: Any) -> None:
+        if "--version" in args:
+            return  # here --version is the draft's version, not Django's
+        super().add_base_argument(parser, *args, **kwargs)
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("draft", metavar="DRAFT", help="The draft page's id or slug.")
