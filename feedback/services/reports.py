@@ -196,9 +196,9 @@ class _Heartbeat:
     """Keeps `heartbeat_at` fresh from a thread while the report is made: WeasyPrint lays out a
     long appendix for minutes without calling back, and that run is alive, not stale."""
 
-    def __init__(self, report_id: int, every: timedelta = HEARTBEAT_EVERY) -> None:
+    def __init__(self, report_id: int) -> None:
         self.report_id = report_id
-        self.every = every.total_seconds()
+        self.every = HEARTBEAT_EVERY.total_seconds()
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"report-{report_id}", daemon=True)
 

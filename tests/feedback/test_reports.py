@@ -3,6 +3,7 @@ staff-only document, publication on the draft's page, and the admin views' bad i
 
 import datetime
 import threading
+import time
 from html import escape
 from pathlib import Path
 
@@ -623,3 +624,25 @@ def test_the_publish_and_request_forms_need_post(drafter, version):
     client = client_for(drafter)
     assert client.get(reverse("feedback_report_publish", args=[report.pk])).status_code == 405
     assert client.get(_request_url(version)).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_render_keeps_its_heartbeat_fresh(drafter, version, monkeypatch):
+    """WeasyPrint lays out a long appendix without calling back: the run's heartbeat still moves,
+    so the run is not taken for a dead one."""
+    monkeypatch.setattr(reports, "HEARTBEAT_EVERY", datetime.timedelta(seconds=0.05))
+    real = reports._render
+    beats: list[datetime.datetime] = []
+
+    def silent(**kwargs):
+        beats.append(SynthesisReport.objects.get().heartbeat_at)
+        time.sleep(0.5)  # no progress reported meanwhile
+        beats.append(SynthesisReport.objects.get().heartbeat_at)
+        return real(**kwargs)
+
+    monkeypatch.setattr(reports, "_render", silent)
+    # Autocommit: the immediate task backend runs the task as the request commits.
+    report = report_request(version=version, user=drafter, appendix=False)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE
+    assert beats[1] > beats[0]
