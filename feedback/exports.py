@@ -351,7 +351,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_text(value: str) -> str:
     """The text as a spreadsheet cell may safely hold it: unfit characters removed, and an
     apostrophe before a text a spreadsheet would take for a formula."""
-    value = _UNFIT.sub("", value)
+    if not value.isprintable():  # every unfit character is unprintable: most texts skip this
+        value = _UNFIT.sub("", value)
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -397,7 +398,11 @@ def json_chunks(rows: Iterable[Row], *, metadata: dict[str, Any]) -> Iterator[by
     yield "".join(parts).encode()
 
 
-def _xlsx_text(value: str) -> str:
+def _xlsx_cell(value: Cell) -> Cell:
+    if not isinstance(value, str):
+        return value
+    if not value:
+        return None  # an empty cell costs openpyxl nothing; an empty string, a cell to write
     value = spreadsheet_text(value)
     return value if len(value) <= XLSX_CELL_LIMIT else value[: XLSX_CELL_LIMIT - 1] + "…"
 
@@ -425,12 +430,7 @@ def xlsx_write(rows: Iterable[Row], *, metadata: dict[str, Any], file: IO[bytes]
     sheet.append(COLUMN_NAMES)
     count = 0
     for row in rows:
-        sheet.append(
-            [
-                _xlsx_text(value) if isinstance(value, str) else value
-                for value in (row[name] for name in COLUMN_NAMES)
-            ]
-        )
+        sheet.append([_xlsx_cell(row[name]) for name in COLUMN_NAMES])
         count += 1
     about = workbook.create_sheet(about_title)
     with translation.override(LANGUAGE):
@@ -441,7 +441,7 @@ def xlsx_write(rows: Iterable[Row], *, metadata: dict[str, Any], file: IO[bytes]
         about_rows.append([_("Column"), _("Description")])
     about_rows.extend([field["name"], field["description"]] for field in metadata["fields"])
     for about_row in about_rows:
-        about.append([_xlsx_text(v) if isinstance(v, str) else v for v in about_row])
+        about.append([_xlsx_cell(value) for value in about_row])
     workbook.save(file)
 
 
