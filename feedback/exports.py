@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from drafts.models import DraftPage
 from drafts.templatetags.drafts_tags import eid_label
-from search.text import nfc
+from search.text import fold, nfc
 
 from .choices import (
     Channel,
@@ -336,7 +336,9 @@ def open_data_metadata(*, draft: DraftPage) -> dict[str, Any]:
 def open_data_filename(*, draft: DraftPage, fmt: str) -> str:
     """'du-thao-phi-cho-y-kien-2026-05-01.csv': the draft, and the day the data was taken."""
     day = timezone.localdate(timezone=ZONE)
-    return f"{slugify(draft.slug) or draft.pk}-y-kien-{day:%Y-%m-%d}.{fmt}"
+    # Wagtail slugs may be Vietnamese ("dự-thảo-phí"): folded first, "đ" included, so the name
+    # stays readable in ASCII.
+    return f"{slugify(fold(draft.slug)) or draft.pk}-y-kien-{day:%Y-%m-%d}.{fmt}"
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -17,12 +17,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
+from wagtail.models import PageViewRestriction
 
 from drafts.models import Moderation
 from drafts.services import draft_version_create, draft_version_publish
 from feedback.choices import Channel, FeedbackKind, FeedbackStatus, RespondentType, Stance
 from feedback.duplicates import duplicates_regroup
-from feedback.exports import COLUMN_NAMES, XLSX_CELL_LIMIT, open_data_rows
+from feedback.exports import COLUMN_NAMES, XLSX_CELL_LIMIT, open_data_filename, open_data_rows
 from feedback.models import Feedback
 from feedback.services.comments import CommentInput, feedback_create, paper_submission_create
 from feedback.services.dispositions import disposition_publish, disposition_save
@@ -417,6 +418,11 @@ def test_a_draft_without_feedback_gives_empty_but_valid_files(client, open_draft
     assert (empty["comments"], empty["count"]) == ([], 0)
 
 
+def test_a_vietnamese_slug_gives_an_ascii_file_name(open_draft):
+    open_draft.slug = "dự-thảo-đường-phố"
+    assert open_data_filename(draft=open_draft, fmt="csv").startswith("du-thao-duong-pho-y-kien-")
+
+
 def test_downloads_are_streamed_attachments_that_caches_may_keep_briefly(client, open_draft):
     for fmt, content_type in (
         ("csv", "text/csv; charset=utf-8"),
@@ -441,6 +447,12 @@ def test_only_live_public_drafts_and_known_formats_are_served(client, open_draft
     with translation.override("vi"):
         missing = reverse("feedback:open_data", args=[open_draft.pk + 1000, "csv"])
     assert client.get(missing).status_code == 404
+
+    PageViewRestriction.objects.create(page=open_draft, restriction_type="login")
+    for fmt in FORMATS:
+        assert download(client, open_draft, fmt).status_code == 404  # not public
+    PageViewRestriction.objects.all().delete()
+    assert download(client, open_draft, "csv").status_code == 200  # public again
 
     open_draft.unpublish()
 
