@@ -3,9 +3,6 @@ the keyboard only, sees it queued, a database worker makes it, the page follows 
 the drafter downloads and publishes it, and a citizen downloads it from the draft's page."""
 
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +12,7 @@ from drafts.models import DraftPage
 from feedback.models import ReportStatus, SynthesisReport
 from tests.browser.test_drafts import sign_in
 from tests.browser.test_feedback import DEMO_SLUG
-from tests.conftest import require
+from tests.feedback.test_report_pdf import flat, pdf_text
 
 DRAFTER = ("drafter@example.com", "demo-drafter-2026")
 # What the report's first page says, as pdftotext reads it back (Deliver 1 of issue 6).
@@ -30,22 +27,6 @@ def database_tasks(live_demo, settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-
-
-@pytest.fixture(autouse=True)
-def _interim_renderer(monkeypatch):
-    """TEMPORARY until feedback.report_data lands."""
-    from weasyprint import HTML
-
-    from feedback.services import reports
-
-    def render(*, version, appendix, progress):
-        progress(10, "Đang đọc ý kiến")
-        progress(100, "Đã xong")
-        html = f"<h1>{REPORT_TITLE}</h1><p>{version.draft.title}</p>"
-        return HTML(string=html).write_pdf()
-
-    monkeypatch.setattr(reports, "_render", render)
 
 
 def run_worker() -> None:
@@ -64,22 +45,6 @@ def tab_to(page: Page, selector: str) -> None:
         if target.evaluate("element => element === document.activeElement"):
             return
     pytest.fail(f"{selector} cannot be reached with the Tab key")
-
-
-def pdf_text(content: bytes, tmp_path: Path) -> str:
-    """The PDF's text as poppler reads it, whitespace collapsed (lines wrap anywhere)."""
-    pdftotext = shutil.which("pdftotext")
-    require("pdftotext", pdftotext is not None, "install poppler-utils")
-    path = tmp_path / "bao-cao.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(
-        [str(pdftotext), "-enc", "UTF-8", str(path), "-"],
-        capture_output=True,
-        check=True,
-        text=True,
-        timeout=120,
-    ).stdout
-    return " ".join(text.split())
 
 
 def test_a_drafter_generates_follows_and_publishes_a_report_a_citizen_downloads_it(
@@ -121,7 +86,9 @@ def test_a_drafter_generates_follows_and_publishes_a_report_a_citizen_downloads_
     assert response.ok
     content = response.body()
     assert content.startswith(b"%PDF-")
-    text = pdf_text(content, tmp_path)
+    path = tmp_path / "bao-cao.pdf"
+    path.write_bytes(content)
+    text = flat(pdf_text(path))
     assert REPORT_TITLE in text
     assert " ".join(draft.title.split()) in text
 

@@ -18,6 +18,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, PageLogEntry
 
 from drafts.models import DraftPage
+from feedback import report_pdf
 from feedback.errors import FeedbackRefused
 from feedback.models import ReportStatus, SynthesisReport
 from feedback.services import reports
@@ -54,19 +55,6 @@ def users(open_draft, drafter, other_drafter, moderator):
         "editor": editor,
         "moderator": moderator,
     }
-
-
-@pytest.fixture(autouse=True)
-def _interim_renderer(monkeypatch):
-    """TEMPORARY until feedback.report_data lands: a tiny real PDF and two progress steps."""
-    from weasyprint import HTML
-
-    def render(*, version, appendix, progress):
-        progress(10, "Đang đọc ý kiến")
-        progress(100, "Đã xong")
-        return HTML(string=f"<h1>{version.draft.title}</h1>").write_pdf()
-
-    monkeypatch.setattr(reports, "_render", render)
 
 
 def client_for(user, *, english: bool = False) -> Client:
@@ -292,7 +280,7 @@ def test_a_failing_renderer_fails_the_run_and_stores_nothing(drafter, version, m
         kwargs["progress"](40, "Đang tổng hợp")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(reports, "_render", broken)
+    monkeypatch.setattr(report_pdf, "synthesis_report_pdf", broken)
     report = report_run(report_id=report_request(version=version, user=drafter, appendix=False).pk)
 
     assert report is not None and report.status == ReportStatus.FAILED
