@@ -48,9 +48,11 @@ from .models import Disposition, Feedback, QuestionAnswer
 from .summaries import (
     THEMES_BACKGROUND,
     THEMES_FOREGROUND,
+    Background,
     Comment,
     Pick,
     campaigns_once,
+    cluster_limit,
     evenly,
     representative_quotes,
     shorten,
@@ -521,7 +523,9 @@ class _Report:
         for start in range(0, len(sample), CHUNK):
             chunk = sample[start : start + CHUNK]
             texts.update(published.filter(pk__in=chunk).values_list("pk", "body"))
-        self.background = [text_terms(texts[pk]) for pk in sample if pk in texts]
+        self.background = Background.of(
+            (text_terms(texts[pk]) for pk in sample if pk in texts), total=self.total
+        )
 
     def _read(self, published: QuerySet[Feedback]) -> None:
         """One pass over the published comments, a provision's after another's."""
@@ -644,14 +648,11 @@ class _Report:
     def _summary(self, comments: list[Comment]) -> tuple[tuple[str, ...], tuple[Quote, ...]]:
         """Themes and representative quotes (``feedback.summaries``), a campaign once."""
         items = campaigns_once(comments, representatives=self.representatives)
-        chosen = to_cluster(items)
+        chosen = to_cluster(items, limit=cluster_limit(items=len(items), total=self.total))
         terms = [text_terms(item.text) for item in chosen]
         picks = representative_quotes(chosen, terms=terms)
         found = themes(
-            terms=evenly(terms, THEMES_FOREGROUND),
-            total=len(items),
-            background=self.background,
-            background_total=self.total,
+            terms=evenly(terms, THEMES_FOREGROUND), total=len(items), background=self.background
         )
         return found, tuple(_quote(pick) for pick in picks)
 

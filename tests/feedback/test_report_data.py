@@ -287,7 +287,7 @@ def three_points_and_a_campaign(draft):
 def test_quotes_cover_each_distinct_point_once_and_a_campaign_once(
     version, three_points_and_a_campaign
 ):
-    made, campaign = three_points_and_a_campaign
+    _points, campaign = three_points_and_a_campaign
 
     data = report_data(version=version)
 
