@@ -228,6 +228,7 @@ CHUNK = 2_000  # rows per database round trip
 # The place on the version's place-and-date line: "Hà Nội, ngày 29 tháng 6 năm 2006".
 _PLACE = re.compile(r"^\s*([^,\d]+?)\s*,\s*ngày", re.IGNORECASE)
 _LAST = (1 << 62, 0, "")  # sorts after every provision: comments on the whole draft
+_ORGANISATIONAL = frozenset(RespondentType.organisational())
 _FIELDS = (
     "pk",
     "eid",
@@ -429,8 +430,8 @@ class _Tallies:
     press_critiques: int = 0
     paper_submissions: int = 0
     group_members: Counter[int] = field(default_factory=Counter)
-    # The first member of each duplicate group read: (text, author as shown, eid).
-    group_first: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    # The first recorded member of each duplicate group: (id, text, author as shown, eid).
+    group_first: dict[int, tuple[int, str, str, str]] = field(default_factory=dict)
 
 
 class _Report:
@@ -565,7 +566,7 @@ class _Report:
             else (row.author_name, row.respondent_type, row.organisation)
         )
         tallies.respondents.add(who)
-        if row.respondent_type in RespondentType.organisational():
+        if row.respondent_type in _ORGANISATIONAL:
             block.organisations.add(" ".join(row.author_name.split()))
             tallies.organisations.add(self._fold(row.organisation or row.author_name))
         else:
@@ -579,10 +580,10 @@ class _Report:
         else:
             block.unanswered += 1
         if row.duplicate_group_id is not None:
-            tallies.group_members[row.duplicate_group_id] += 1
-            tallies.group_first.setdefault(
-                row.duplicate_group_id, (row.body, row.author_name, row.eid)
-            )
+            group = row.duplicate_group_id
+            tallies.group_members[group] += 1
+            if group not in tallies.group_first or tallies.group_first[group][0] > row.pk:
+                tallies.group_first[group] = (row.pk, row.body, row.author_name, row.eid)
         stance = _Labels.of(self.labels.stances, row.stance)
         block.comments.append(
             Comment(
@@ -778,7 +779,7 @@ class _Report:
             if shown is not None and shown.version_id == self.version.pk:
                 text, author_name, eid = shown.body, shown.author_name, shown.eid
             else:  # the group's text most sent is on another version: this one's first copy
-                text, author_name, eid = self.tallies.group_first[summary.group.pk]
+                _pk, text, author_name, eid = self.tallies.group_first[summary.group.pk]
             campaigns.append(
                 Campaign(
                     group_id=summary.group.pk,

@@ -139,18 +139,19 @@ def cluster_limit(*, items: int, total: int) -> int:
 def to_cluster(comments: Sequence[Comment], *, limit: int = MAX_CLUSTERED) -> list[Comment]:
     """The items to cluster (at most ``limit``), weighted by the comments they stand for.
 
-    When there are more, the largest campaigns are kept (up to half the room) and the other
-    comments are sampled evenly over id order, each weighing for those it was chosen among.
+    When there are more, the largest campaigns are kept (half the room, more if the other
+    comments leave it) and the other comments are sampled evenly over id order, each weighing
+    for those it was chosen among.
     Works on ids and counts only, so a caller reads the texts of the chosen items alone.
     """
     items = sorted(comments, key=lambda comment: comment.feedback_id)
     if len(items) <= limit:
         return [replace(item, weight=float(item.count)) for item in items]
+    singles = [item for item in items if item.count == 1]
     campaigns = sorted(
         (item for item in items if item.count > 1),
         key=lambda item: (-item.count, item.feedback_id),
-    )[: limit // 2]
-    singles = [item for item in items if item.count == 1]
+    )[: max(limit // 2, limit - len(singles))]
     sampled = evenly(singles, limit - len(campaigns))
     scale = len(singles) / len(sampled) if sampled else 1.0
     chosen = [replace(item, weight=float(item.count)) for item in campaigns]

@@ -142,6 +142,14 @@ def test_a_sample_keeps_campaigns_and_spreads_the_rest_with_their_weight():
     assert all(c.weight == c.count for c in to_cluster(items[:10]))
 
 
+def test_campaigns_fill_the_room_the_other_comments_leave():
+    items = [Comment(feedback_id=n, count=2) for n in range(1, 21)] + [Comment(feedback_id=99)]
+
+    chosen = to_cluster(items, limit=10)
+
+    assert [c.feedback_id for c in chosen] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 99]
+
+
 def test_the_texts_clustered_are_bounded_per_provision_and_per_report():
     assert cluster_limit(items=300, total=5_000) == 300
     assert cluster_limit(items=9_000, total=9_000) == summaries.MAX_CLUSTERED
