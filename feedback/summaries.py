@@ -36,7 +36,7 @@ from typing import TypeVar
 import numpy as np
 
 from search.text import nfc
-from search.themes import LONGER_COVERS, MIN_DOC_COUNT, document_terms
+from search.themes import MIN_DOC_COUNT, document_terms, scored_terms
 
 # Items clustered per provision, and per report (see the module docstring). Five quotes are
 # chosen: 50 items still hold two or three comments of any point one comment in twenty makes.
@@ -322,52 +322,21 @@ def themes(
     """The main themes of some texts against all, spelled as the commenters wrote them.
 
     ``terms`` are the ``text_terms`` of an even sample of the texts (at most
-    ``THEMES_FOREGROUND``), ``total`` how many texts it was drawn from. Scored exactly as
-    ``search.themes.significant_terms`` scores them (JLH, at least ``MIN_DOC_COUNT`` texts,
-    a word or phrase left out for a longer phrase that explains it, the same tie-breaks; a
-    test holds the two to the same answer), but from texts already cut into terms: that
-    function cuts every text it is given, background included, and the report asks once per
-    provision; at 100,000 comments that was 440 of 490 seconds.
+    ``THEMES_FOREGROUND``), ``total`` how many texts it was drawn from: scored by
+    ``search.themes.scored_terms`` from texts cut once per report (cutting the background
+    again for each provision was 440 of 490 seconds at 100,000 comments).
     """
-    if len(terms) < MIN_DOC_COUNT or not background.total:
+    if len(terms) < MIN_DOC_COUNT:
         return ()
-    df: Counter[str] = Counter()
-    for found in terms:
-        df.update(found.keys())
-    scored: dict[str, tuple[float, int]] = {}
-    for key, count in df.items():
-        if count < MIN_DOC_COUNT:
-            continue
-        fg_pct = count / len(terms)
-        fg_estimate = fg_pct * total
-        bg_estimate = (
-            background.df.get(key, 0) / background.documents * background.total
-            if background.documents
-            else 0.0
-        )
-        # The foreground is part of the background: a term is at least as common there.
-        bg_pct = max(bg_estimate, fg_estimate) / background.total
-        if fg_pct <= bg_pct:
-            continue
-        scored[key] = ((fg_pct - bg_pct) * (fg_pct / bg_pct), round(fg_estimate))
-    # For each term, the foreground count of the most frequent longer phrase containing it.
-    in_longer: Counter[str] = Counter()
-    for key in scored:
-        words = key.split()
-        for length in range(1, len(words)):
-            for start in range(len(words) - length + 1):
-                inner = " ".join(words[start : start + length])
-                in_longer[inner] = max(in_longer[inner], df[key])
-    ranked = sorted(scored, key=lambda key: (-scored[key][0], -scored[key][1], key))
-    kept = [key for key in ranked if in_longer[key] < LONGER_COVERS * df[key]][:size]
-    spellings: dict[str, Counter[str]] = {key: Counter() for key in kept}
-    for found in terms:
-        for key in kept:
-            if key in found:
-                spellings[key][found[key]] += 1
-    return tuple(
-        min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0] for key in kept
+    found = scored_terms(
+        foreground=terms,
+        foreground_total=total,
+        background_df=background.df,
+        background_documents=background.documents,
+        background_total=background.total,
+        size=size,
     )
+    return tuple(term.text for term in found)
 
 
 # Shortening --------------------------------------------------------------------------------

@@ -7,9 +7,8 @@ scored like Elasticsearch's default JLH, (fg% - bg%) * (fg% / bg%).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -77,25 +76,6 @@ def _shorter(key: str) -> Iterator[str]:
             yield " ".join(parts[start : start + length])
 
 
-@dataclass
-class _Counts:
-    documents: int = 0
-    df: Counter[str] = field(default_factory=Counter)
-    spellings: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
-
-    def add(self, text: str, *, wanted: Container[str] | None = None) -> None:
-        """Count a document's terms: all of them with their spellings (foreground), or only
-        the ``wanted`` ones (background)."""
-        self.documents += 1
-        terms = document_terms(text)
-        if wanted is not None:
-            self.df.update(key for key in terms if key in wanted)
-            return
-        self.df.update(terms.keys())
-        for key, spelling in terms.items():
-            self.spellings[key][spelling] += 1
-
-
 def significant_terms(
     *,
     foreground: Iterable[str],
@@ -109,22 +89,61 @@ def significant_terms(
     ``*_total`` are the true sizes of the sets the samples were drawn from; counts are scaled
     to them. Ties are broken by count, then alphabetically, so the answer is deterministic.
     """
-    fg = _Counts()
-    for text in foreground:
-        fg.add(text)
-    if not fg.documents or not background_total:
+    found = [document_terms(text) for text in foreground]
+    if not found or not background_total:
         return ()
-    candidates = {key for key, count in fg.df.items() if count >= MIN_DOC_COUNT}
-    bg = _Counts()
+    candidates = {key for key, count in _df(found).items() if count >= MIN_DOC_COUNT}
+    bg_df: Counter[str] = Counter()
+    bg_documents = 0
     for text in background:
-        bg.add(text, wanted=candidates)
+        bg_documents += 1
+        bg_df.update(key for key in document_terms(text) if key in candidates)
+    return scored_terms(
+        foreground=found,
+        foreground_total=foreground_total,
+        background_df=bg_df,
+        background_documents=bg_documents,
+        background_total=background_total,
+        size=size,
+    )
+
+
+def _df(found: Iterable[Mapping[str, str]]) -> Counter[str]:
+    df: Counter[str] = Counter()
+    for terms in found:
+        df.update(terms.keys())
+    return df
+
+
+def scored_terms(
+    *,
+    foreground: Sequence[Mapping[str, str]],
+    foreground_total: int,
+    background_df: Mapping[str, int],
+    background_documents: int,
+    background_total: int,
+    size: int,
+) -> tuple[Term, ...]:
+    """significant_terms from texts already cut into terms (``document_terms`` of each): for a
+    caller that scores many foregrounds against one background, cut once.
+
+    ``background_df`` needs only the foreground's terms: in how many of the
+    ``background_documents`` sampled texts each occurs.
+    """
+    if not foreground or not background_total:
+        return ()
+    fg_df = _df(foreground)
     scored: dict[str, tuple[float, int]] = {}
-    for key, count in fg.df.items():
+    for key, count in fg_df.items():
         if count < MIN_DOC_COUNT:
             continue
-        fg_pct = count / fg.documents
+        fg_pct = count / len(foreground)
         fg_estimate = fg_pct * foreground_total
-        bg_estimate = bg.df[key] / bg.documents * background_total if bg.documents else 0.0
+        bg_estimate = (
+            background_df.get(key, 0) / background_documents * background_total
+            if background_documents
+            else 0.0
+        )
         # The foreground is part of the background: a term is at least as common there.
         bg_pct = max(bg_estimate, fg_estimate) / background_total
         if fg_pct <= bg_pct:
@@ -134,15 +153,17 @@ def significant_terms(
     in_longer: Counter[str] = Counter()
     for key in scored:
         for inner in _shorter(key):
-            in_longer[inner] = max(in_longer[inner], fg.df[key])
+            in_longer[inner] = max(in_longer[inner], fg_df[key])
     ranked = sorted(scored, key=lambda key: (-scored[key][0], -scored[key][1], key))
-    out: list[Term] = []
-    for key in ranked:
-        if in_longer[key] >= LONGER_COVERS * fg.df[key]:
-            continue
-        spelling = min(fg.spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+    kept = [key for key in ranked if in_longer[key] < LONGER_COVERS * fg_df[key]][:size]
+    spellings: dict[str, Counter[str]] = {key: Counter() for key in kept}
+    for terms in foreground:
+        for key in kept:
+            if key in terms:
+                spellings[key][terms[key]] += 1
+    out = []
+    for key in kept:
+        spelling = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
         score, count = scored[key]
         out.append(Term(text=spelling, score=score, count=count))
-        if len(out) == size:
-            break
     return tuple(out)
