@@ -1,7 +1,10 @@
 """What the search app keeps: the indexing outbox and the database engine's tables."""
 
+from typing import Any
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 
 class IndexingOutbox(models.Model):
@@ -25,6 +28,35 @@ class IndexingOutbox(models.Model):
 
 # The database engine's own tables (search.engines.database). It cannot know the apps' models,
 # so it keeps every document it is given, whatever the index, in one generic shape.
+
+# A key: the IndexedField id in the high 32 bits, the IndexedValue id in the low 32.
+KEY_SHIFT = 32
+
+
+class KeywordKeysField(models.Field):
+    """A document's keyword keys, sorted: ``bigint[]`` on PostgreSQL (a GIN index answers
+    ``&&``, ``unnest`` lists them); on SQLite, which has no arrays, text such as ``,12,45,``
+    (``instr`` finds ``,45,`` in the row, FTS5 indexes the numbers, ``json_each`` lists them)."""
+
+    description = "Keyword keys"
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str:
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[int] | None:
+        if value is None or isinstance(value, list):
+            return value
+        return [int(key) for key in value.split(",") if key]
+
+    def get_db_prep_value(
+        self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False
+    ) -> Any:
+        if value is None:
+            return None
+        keys = sorted({int(key) for key in value})
+        if connection.vendor == "postgresql":
+            return keys
+        return "," + "".join(f"{key}," for key in keys)
 
 
 class DatabaseIndex(models.Model):
@@ -56,6 +88,9 @@ class IndexedDocument(models.Model):
     # on both databases instead of a NULLS LAST sort.
     date = models.DateTimeField()
     sort_value = models.BigIntegerField(default=0)
+    # The keys of its keyword values (IndexedValue): filters test them in the row, facets
+    # count them over the matching rows; migration 0003 indexes them (GIN, FTS5).
+    keywords = KeywordKeysField(default=list)
 
     class Meta:
         constraints = [
@@ -98,30 +133,42 @@ class IndexedText(models.Model):
         return str(self.document_id)
 
 
-class IndexedKeyword(models.Model):
-    """One value of a keyword field of a document (a list field gives one row per value).
+class IndexedField(models.Model):
+    """A keyword field of a database index (``province``): its id is the high half of the
+    keys of its values, so that SQL tells a key's field with a shift, without a join."""
 
-    A side table rather than a column, so that on SQLite as on PostgreSQL a filter is an
-    index lookup on (index, field, value) and a facet is one GROUP BY over the keywords of the
-    matching documents, read from the primary key index.
-    """
-
-    pk = models.CompositePrimaryKey("document", "field", "value")
-    document = models.ForeignKey(
-        IndexedDocument, on_delete=models.DO_NOTHING, related_name="+", db_index=False
-    )
     index = models.ForeignKey(
-        DatabaseIndex, on_delete=models.DO_NOTHING, related_name="+", db_index=False
+        DatabaseIndex, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    field = models.CharField(max_length=100)
-    value = models.TextField()
+    name = models.CharField(max_length=100)
 
     class Meta:
-        indexes = [
-            models.Index(
-                fields=["index", "field", "value", "document"], name="search_keyword_value"
-            ),
+        constraints = [
+            models.UniqueConstraint(fields=["index", "name"], name="search_field_unique_name")
         ]
 
     def __str__(self) -> str:
-        return f"{self.field}={self.value}"
+        return self.name
+
+
+class IndexedValue(models.Model):
+    """A value of a keyword field, as a document carries it; its key is ``field << 32 | id``.
+
+    Values stay when their last document goes: a key never changes meaning, and a facet only
+    lists the values the matching documents hold.
+    """
+
+    # An int (not the project's bigint) so that it fits in the low half of a key.
+    id = models.AutoField(primary_key=True)
+    field = models.ForeignKey(
+        IndexedField, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    value = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value"], name="search_value_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.value

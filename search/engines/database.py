@@ -1,11 +1,13 @@
 """The database search engine: SQLite FTS5 or PostgreSQL full text, no extra service.
 
 Documents live in the search app's own tables (search.models): a narrow row per document
-(IndexedDocument: what filters and sorts read), its text (IndexedText) and its keywords
-(IndexedKeyword). Migration 0002 adds each vendor's full-text structures: on PostgreSQL
-generated tsvector columns with a GIN index, on SQLite an FTS5 table kept in step by
-triggers. A search is one statement: the matching documents materialised once, then counted,
-paged and their keywords counted for the facets; only the text-matching fragments differ
+(IndexedDocument: what filters, sorts and facets read) and its text (IndexedText). Keyword
+values are integer keys (IndexedField, IndexedValue) kept in the document's row, so that a
+filter is a test on the row and a facet counts the keys of the matching rows. Migrations 0002
+and 0003 add each vendor's indexes: on PostgreSQL tsvector columns and GIN indexes, on SQLite
+FTS5 tables kept in step by triggers. A search is one statement: the documents that match
+everything, or all but one filter on a faceted field, materialised once, then counted, paged
+and their keys counted for the facets; only the fragments that match text and keys differ
 between the two databases (Dialect).
 """
 
@@ -29,7 +31,14 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ..highlight import highlight
-from ..models import DatabaseIndex, IndexedDocument, IndexedKeyword, IndexedText
+from ..models import (
+    KEY_SHIFT,
+    DatabaseIndex,
+    IndexedDocument,
+    IndexedField,
+    IndexedText,
+    IndexedValue,
+)
 from ..query import FacetValue, Hit, ParsedText, Query, QueryError, Results, Term
 from ..registry import Document, SearchIndex, get_index
 from ..text import fold
@@ -111,18 +120,82 @@ class TextQuery:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """Documents holding any of ``keys``: the accepted values of one filter."""
+
+    keys: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+
+Condition = Keys | AllOf | AnyOf
+EVERYTHING = AllOf(())
+NOTHING_MATCHES = AnyOf(())
+
+
+def keys_of(keys: Iterable[int]) -> Condition:
+    found = tuple(sorted(set(keys)))
+    return Keys(found) if found else NOTHING_MATCHES
+
+
+def all_of(parts: Iterable[Condition]) -> Condition:
+    flat: list[Condition] = []
+    for part in parts:
+        if part == NOTHING_MATCHES:
+            return NOTHING_MATCHES
+        flat.extend(part.parts if isinstance(part, AllOf) else (part,))
+    return flat[0] if len(flat) == 1 else AllOf(tuple(flat))
+
+
+def any_of(parts: Iterable[Condition]) -> Condition:
+    flat: list[Condition] = []
+    for part in parts:
+        if part == EVERYTHING:
+            return EVERYTHING
+        flat.extend(part.parts if isinstance(part, AnyOf) else (part,))
+    return flat[0] if len(flat) == 1 else AnyOf(tuple(flat))
+
+
+def all_but_one(parts: Sequence[Condition]) -> Condition:
+    """Documents that satisfy every part, or all parts but one."""
+    if len(parts) < 2:
+        return EVERYTHING
+    return any_of(all_of(p for j, p in enumerate(parts) if j != i) for i in range(len(parts)))
+
+
 class Dialect:
     """How one database matches and ranks text; everything else is shared SQL.
 
     ``join`` brings the full-text row of ``d`` (search_indexeddocument) into a statement that
     matches positive words; ``match``, ``exact`` and ``rank`` may refer to it.
-    ``scan_facets``: whether to count the facets of many matches by reading the keyword index
-    in order (``keyword_order`` names it); else always document by document.
+    ``key``: after ``elements(source)`` in a FROM clause, the expression of one key.
     """
 
     join = ""
-    scan_facets = False
-    keyword_order = ""
+    key = ""
+
+    def holds(self, keys: Sequence[int]) -> Sql:
+        """Documents (d) whose keywords hold any of ``keys``, tested in the row."""
+        raise NotImplementedError
+
+    def find(self, condition: Condition) -> Sql | None:
+        """The documents (d) that satisfy ``condition``, found through the keyword index
+        rather than tested row by row, for statements that match no text; None: the
+        database picks its way from the row tests."""
+        return None
+
+    def elements(self, source: str) -> str:
+        """FROM items: each row of ``source`` once per key of its ``keywords``."""
+        raise NotImplementedError
 
     def match(self, units: Sequence[Unit]) -> Sql:
         """Documents whose folded words contain every unit."""
@@ -145,6 +218,14 @@ class PostgresDialect(Dialect):
     """tsquery over the generated exact_vector and folded_vector columns ('simple' config)."""
 
     join = "JOIN search_indexedtext t ON t.document_id = d.id"
+    key = "u.k"
+
+    def holds(self, keys: Sequence[int]) -> Sql:
+        # The GIN index on keywords answers && (migration 0003).
+        return Sql("d.keywords && %s::bigint[]", (list(keys),))
+
+    def elements(self, source: str) -> str:
+        return f"{source} CROSS JOIN LATERAL unnest({source}.keywords) AS u(k)"
 
     def _tsquery(self, units: Sequence[Unit], operator: str) -> str:
         # Words are letters and digits only (search.tokens), so quoting needs no escaping.
@@ -180,13 +261,32 @@ class SQLiteDialect(Dialect):
     # bm25() wants the table's own name, not an alias; the subqueries below name the same
     # table again, but in their own scope.
     join = "JOIN search_fts ON search_fts.rowid = d.id"
-    # SQLite sorts to GROUP BY, at about a microsecond a keyword: reading the keywords in
-    # (field, value) order and keeping those of matching documents is three times faster
-    # once the matches are a third of the index.
-    scan_facets = True
-    keyword_order = "INDEXED BY search_keyword_value"
+    key = "u.value"
     EXACT = "{" + " ".join(f"text_{c}" for c in WEIGHT_CLASSES) + "}"
     FOLDED = "{" + " ".join(f"folded_{c}" for c in WEIGHT_CLASSES) + "}"
+
+    def holds(self, keys: Sequence[int]) -> Sql:
+        # keywords is ",12,45," (search.models.KeywordKeysField): a key is ",key," in it.
+        tests = " OR ".join(["instr(d.keywords, %s) > 0"] * len(keys))
+        return Sql(tests, tuple(f",{key}," for key in keys))
+
+    def find(self, condition: Condition) -> Sql | None:
+        # The keys' FTS5 table (migration 0003) merges the documents of each key: for "this
+        # draft and this provision, published or of my body" it reads a few index pages where
+        # testing rows reads every row of the draft.
+        return Sql(
+            "d.id IN (SELECT rowid FROM search_keyword_fts WHERE search_keyword_fts MATCH %s)",
+            (self._keys_query(condition),),
+        )
+
+    def _keys_query(self, condition: Condition) -> str:
+        if isinstance(condition, Keys):
+            return " OR ".join(f'"{key}"' for key in condition.keys)
+        operator = " AND " if isinstance(condition, AllOf) else " OR "
+        return operator.join(f"({self._keys_query(part)})" for part in condition.parts)
+
+    def elements(self, source: str) -> str:
+        return f"{source}, json_each('[' || trim({source}.keywords, ',') || ']') AS u"
 
     def _fts(self, columns: str, units: Sequence[Unit], operator: str) -> str:
         # Words are letters and digits only (search.tokens): a quoted string needs no escaping.
@@ -321,11 +421,14 @@ class DatabaseEngine(SearchEngine):
         for document in documents:
             row = _prepare(index, index_id, document)
             prepared[row.document.doc_id] = row  # the last version of a document given twice wins
+        keys = _keys(index_id, {pair for row in prepared.values() for pair in row.keywords})
+        for row in prepared.values():
+            row.document.keywords = [keys[pair] for pair in row.keywords]
         IndexedDocument.objects.bulk_create(
             [row.document for row in prepared.values()],
             update_conflicts=True,
             unique_fields=["index", "doc_id"],
-            update_fields=["stamp", "date", "sort_value"],
+            update_fields=["stamp", "date", "sort_value", "keywords"],
         )
         ids = dict(
             IndexedDocument.objects.filter(index_id=index_id, doc_id__in=prepared).values_list(
@@ -344,19 +447,52 @@ class DatabaseEngine(SearchEngine):
                 f.name for f in IndexedText._meta.concrete_fields if f.name != "document"
             ],
         )
-        IndexedKeyword.objects.filter(document_id__in=ids.values()).delete()
-        IndexedKeyword.objects.bulk_create(
-            IndexedKeyword(document_id=ids[doc_id], index_id=index_id, field=name, value=value)
-            for doc_id, row in prepared.items()
-            for name, value in row.keywords
+
+
+def _keys(index_id: int, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The key of each (field, value) of an index, adding the fields and values new to it.
+
+    Inserted in a fixed order and ignoring conflicts, so that writers adding the same new
+    values at once wait for each other instead of deadlocking, and all find the same ids.
+    """
+    names = sorted({name for name, _value in pairs})
+    fields = _field_ids(index_id, names)
+    if len(fields) < len(names):
+        IndexedField.objects.bulk_create(
+            [IndexedField(index_id=index_id, name=n) for n in names if n not in fields],
+            ignore_conflicts=True,
         )
+        fields = _field_ids(index_id, names)
+    wanted = {(fields[name], value) for name, value in pairs}
+    values = _value_ids(wanted)
+    missing = sorted(wanted - values.keys())
+    if missing:
+        IndexedValue.objects.bulk_create(
+            [IndexedValue(field_id=field, value=value) for field, value in missing],
+            ignore_conflicts=True,
+        )
+        values |= _value_ids(set(missing))
+    return {
+        (name, value): fields[name] << KEY_SHIFT | values[fields[name], value]
+        for name, value in pairs
+    }
+
+
+def _field_ids(index_id: int, names: Iterable[str]) -> dict[str, int]:
+    rows = IndexedField.objects.filter(index_id=index_id, name__in=list(names))
+    return dict(rows.values_list("name", "id"))
+
+
+def _value_ids(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    rows = IndexedValue.objects.filter(
+        field_id__in={field for field, _v in wanted}, value__in={value for _f, value in wanted}
+    ).values_list("field_id", "value", "id")
+    return {(field, value): id_ for field, value, id_ in rows if (field, value) in wanted}
 
 
 def _delete(documents: QuerySet[IndexedDocument]) -> None:
-    """Delete documents with their text and keywords (the database holds no cascade)."""
-    ids = documents.values("id")
-    IndexedKeyword.objects.filter(document_id__in=ids).delete()
-    IndexedText.objects.filter(document_id__in=ids).delete()
+    """Delete documents with their text (the database holds no cascade)."""
+    IndexedText.objects.filter(document_id__in=documents.values("id")).delete()
     documents.delete()
 
 
@@ -371,14 +507,57 @@ class _Plan:
         self.parsed = parsed
         self.dialect = dialect()
         self.text = TextQuery.of(parsed)
-        names = DatabaseIndex.objects.filter(name=engine.index_name(index.name))
-        # An index nothing was written to yet has no id: it matches nothing.
-        self.index_id = names.values_list("id", flat=True).first() or 0
-        self.index_sql = Sql("d.index_id = %s", (self.index_id,))
         _classes, self.weights = weight_classes(index)
         self.ranked = bool(self.text.folded) and not self.text.unmatchable
         self.join = self.dialect.join if self.ranked else ""
-        self.conditions = self._text_conditions() + self._date_conditions() + self._scope()
+        self._resolve(engine.index_name(index.name))
+        self.index_sql = Sql("d.index_id = %s", (self.index_id,))
+        self.conditions = self._text_conditions() + self._date_conditions()
+        # Filters on a faceted field: each facet counts the documents that pass every other
+        # filter. The rest of the query (required) holds for every document counted.
+        self.faceted = [name for name in dict.fromkeys(query.facets) if name in query.filters]
+        other_filters = {k: v for k, v in query.filters.items() if k not in self.faceted}
+        self.required = all_of([self._mapping(other_filters), self._scope()])
+        self.faceted_filters = [self._mapping({name: query.filters[name]}) for name in self.faceted]
+
+    def _resolve(self, index_name: str) -> None:
+        """The index's id, and the ids of the fields and keys of the values the query names,
+        in one statement; a value the index never held has no key (and matches nothing)."""
+        query = self.query
+        mappings = [query.filters, *query.scope]
+        names = sorted({*query.facets, *(name for m in mappings for name in m)})
+        values = sorted({str(v) for m in mappings for vs in m.values() for v in vs})
+        sql = "SELECT i.id, f.id, f.name, v.id, v.value FROM search_databaseindex i"
+        params: list[Any] = []
+        if names:
+            sql += (
+                " LEFT JOIN search_indexedfield f ON f.index_id = i.id"
+                f" AND f.name IN ({', '.join(['%s'] * len(names))})"
+            )
+            params += names
+        else:
+            sql += " LEFT JOIN search_indexedfield f ON 1 = 0"
+        if values:
+            sql += (
+                " LEFT JOIN search_indexedvalue v ON v.field_id = f.id"
+                f" AND v.value IN ({', '.join(['%s'] * len(values))})"
+            )
+            params += values
+        else:
+            sql += " LEFT JOIN search_indexedvalue v ON 1 = 0"
+        sql += " WHERE i.name = %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, index_name])
+            rows = cursor.fetchall()
+        # An index nothing was written to yet has no id: it matches nothing.
+        self.index_id = rows[0][0] if rows else 0
+        self.field_ids: dict[str, int] = {}
+        self.value_keys: dict[tuple[str, str], int] = {}
+        for _index_id, field_id, name, value_id, value in rows:
+            if field_id is not None:
+                self.field_ids[name] = field_id
+            if value_id is not None:
+                self.value_keys[name, value] = field_id << KEY_SHIFT | value_id
 
     # The WHERE clause ---------------------------------------------------------------------
 
@@ -408,42 +587,84 @@ class _Plan:
             conditions.append(Sql("d.date < %s", (_db_datetime(end),)))
         return conditions
 
-    def _keyword(self, name: str, values: Sequence[str]) -> Sql:
-        placeholders = ", ".join(["%s"] * len(values))
-        return Sql(
-            "d.id IN (SELECT k.document_id FROM search_indexedkeyword k "  # noqa: S608 (see Sql)
-            "WHERE k.index_id = %s AND k.field = %s "
-            f"AND k.value IN ({placeholders}))",
-            (self.index_id, name, *(str(v) for v in values)),
+    def _mapping(self, mapping: Mapping[str, Sequence[str]]) -> Condition:
+        """Every field of ``mapping`` holds one of its values."""
+        return all_of(
+            keys_of(
+                key
+                for value in values
+                if (key := self.value_keys.get((name, str(value)))) is not None
+            )
+            for name, values in sorted(mapping.items())
         )
 
-    def _mapping(self, mapping: Mapping[str, Sequence[str]]) -> Sql:
-        parts = [self._keyword(name, values) for name, values in sorted(mapping.items())]
-        return Sql.join(parts, " AND ") if parts else Sql("1 = 1")
-
-    def _scope(self) -> list[Sql]:
+    def _scope(self) -> Condition:
         if not self.query.scope:
-            return []
-        return [Sql.join([self._mapping(m) for m in self.query.scope], " OR ")]
+            return EVERYTHING
+        return any_of(self._mapping(m) for m in self.query.scope)
 
-    def where(self, *, without: str | None = None) -> Sql:
-        """Everything the query asks, less the filter on ``without`` (for that facet)."""
-        filters = {k: v for k, v in self.query.filters.items() if k != without}
+    def _sql(self, condition: Condition) -> Sql:
+        """``condition`` as a test on the row of d."""
+        if condition == EVERYTHING:
+            return Sql("1 = 1")
+        if condition == NOTHING_MATCHES:
+            return NOTHING
+        if isinstance(condition, Keys):
+            return self.dialect.holds(condition.keys)
+        operator = " AND " if isinstance(condition, AllOf) else " OR "
+        return Sql.join([self._sql(part) for part in condition.parts], operator)
+
+    def _where(self, keywords: Condition) -> Sql:
         parts = [self.index_sql, *self.conditions]
-        if filters:
-            parts.append(self._mapping(filters))
+        if keywords != EVERYTHING:
+            found = None
+            if not self.ranked and keywords != NOTHING_MATCHES:
+                found = self.dialect.find(keywords)
+            parts.append(found or self._sql(keywords))
         return Sql.join(parts, " AND ")
 
-    def matching(self, *, without: str | None = None, scored: bool = False) -> Sql:
-        """The documents that match (less the filter on ``without``): id, doc_id, date,
-        sort_value and, if ``scored``, the relevance score."""
-        where = self.where(without=without)
-        score = self._score() if scored else Sql("0.0")
+    def matching(self) -> Sql:
+        """The documents that match the whole query: id, doc_id, date, sort_value, score 0."""
+        where = self._where(all_of([self.required, *self.faceted_filters]))
         return Sql(
             "SELECT d.id, d.doc_id, d.date, d.sort_value, "  # noqa: S608 (see Sql)
-            f"CAST({score.sql} AS DOUBLE PRECISION) AS score "
+            "CAST(0.0 AS DOUBLE PRECISION) AS score "
             f"FROM search_indexeddocument d {self.join} WHERE {where.sql}",
-            score.params + where.params,
+            where.params,
+        )
+
+    def candidates(self, *, scored: bool, keywords: bool) -> Sql:
+        """The documents counted by the total or a facet: those that match the whole query,
+        and those that fail one filter on a faceted field (its facet counts them).
+
+        ``fails``: how many of those filters a document fails (0: it matches), ``failed``:
+        the field id of the one it fails. ``keywords`` only if facets are counted.
+        """
+        score = self._score() if scored else Sql("0.0")
+        fails, failed = Sql("0"), Sql("0")
+        if self.faceted:
+            tests = [self._sql(f) for f in self.faceted_filters]
+            fails = Sql.join(
+                [Sql(f"CASE WHEN {t.sql} THEN 0 ELSE 1 END", t.params) for t in tests], " + "
+            )
+            failed = Sql.join(
+                [
+                    Sql(
+                        f"CASE WHEN {t.sql} THEN 0 ELSE %s END",
+                        (*t.params, self.field_ids.get(name, 0)),
+                    )
+                    for name, t in zip(self.faceted, tests, strict=True)
+                ],
+                " + ",
+            )
+        where = self._where(all_of([self.required, all_but_one(self.faceted_filters)]))
+        columns = ", d.keywords" if keywords else ""
+        return Sql(
+            "SELECT d.id, d.doc_id, d.date, d.sort_value, "  # noqa: S608 (see Sql)
+            f"CAST({score.sql} AS DOUBLE PRECISION) AS score{columns}, "
+            f"{fails.sql} AS fails, {failed.sql} AS failed "
+            f"FROM search_indexeddocument d {self.join} WHERE {where.sql}",
+            score.params + fails.params + failed.params + where.params,
         )
 
     def _score(self) -> Sql:
@@ -468,104 +689,64 @@ class _Plan:
     # The statement --------------------------------------------------------------------------
 
     def run(self) -> tuple[int, list[tuple[int, str, float]], dict[str, list[tuple[str, int]]]]:
-        """Total, page and facet counts in one statement, so the text is matched once (and
-        once more for each facet whose own filter is left out; on SQLite, facets over many
-        documents first count them, see _large).
+        """Total, page and facet counts in one statement, so the text is matched once.
 
-        The matching documents are materialised once (WITH m AS MATERIALIZED), then counted,
-        paged and joined to their keywords; the parts come back as rows of one UNION ALL:
-        (part, text, text, number, score, position).
+        The candidates (c) are materialised once, then counted, paged and their keys counted
+        for the facets; the parts come back as rows of one UNION ALL:
+        (part, text, key, number, score, position).
         """
+        facet_ids = {
+            self.field_ids[name]: name for name in self.query.facets if name in self.field_ids
+        }
         scored = self.query.sort == "relevance" and self.ranked
-        ctes = [("m", self.matching(scored=scored))]
-        parts = [Sql("SELECT 0, NULL, NULL, COUNT(*), NULL, NULL FROM m")]
+        candidates = self.candidates(scored=scored, keywords=bool(facet_ids))
         order = self._order()
-        parts.append(
+        parts = [
+            # Typed: PostgreSQL types a column of the UNION by its first two parts.
+            Sql(
+                "SELECT 0, NULL, CAST(NULL AS BIGINT), COUNT(*), NULL, NULL FROM c WHERE fails = 0"
+            ),
             Sql(
                 "SELECT 2, p.doc_id, NULL, p.id, p.score, "  # noqa: S608 (see Sql)
-                f"ROW_NUMBER() OVER (ORDER BY {order}) "
-                f"FROM (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) p",
+                f"ROW_NUMBER() OVER (ORDER BY {order}) FROM "
+                f"(SELECT * FROM c WHERE fails = 0 ORDER BY {order} LIMIT %s OFFSET %s) p",
                 (self.query.per_page, self.query.offset),
-            )
+            ),
+        ]
+        if facet_ids:
+            parts.append(self._facet_counts(sorted(facet_ids)))
+        sql = f"WITH c AS MATERIALIZED ({candidates.sql}) " + " UNION ALL ".join(
+            part.sql for part in parts
         )
-        groups = self._facet_groups()
-        large = bool(groups) and self._large()
-        for without, names in groups.items():
-            source = "m"
-            if without is not None:
-                source = f"f{len(ctes)}"
-                ctes.append((source, self.matching(without=without)))
-            parts.append(self._facet_counts(source, names, without=without, large=large))
-        with_sql = ", ".join(f"{name} AS MATERIALIZED ({cte.sql})" for name, cte in ctes)
-        sql = f"WITH {with_sql} " + " UNION ALL ".join(part.sql for part in parts)
-        params = [p for _name, cte in ctes for p in cte.params]
-        params += [p for part in parts for p in part.params]
+        params = [*candidates.params, *(p for part in parts for p in part.params)]
         total = 0
         page: list[tuple[int, int, str, float]] = []
         counts: dict[str, list[tuple[str, int]]] = {name: [] for name in self.query.facets}
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for part, text, value, number, score, position in cursor.fetchall():
+            for part, text, key, number, score, position in cursor.fetchall():
                 if part == 0:
                     total = int(number)
                 elif part == 1:
-                    counts[text].append((value, int(number)))
+                    counts[facet_ids[int(key) >> KEY_SHIFT]].append((text, int(number)))
                 else:
                     page.append((int(position), int(number), text, float(score or 0.0)))
         return total, [row[1:] for row in sorted(page)], counts
 
-    def _large(self) -> bool:
-        """Whether the matches are a large part of the index (a third or more): then facets
-        are counted by reading the keyword index in order rather than document by document."""
-        if not self.dialect.scan_facets:
-            return False
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT COUNT(*) FROM search_indexeddocument WHERE index_id = %s", (self.index_id,)
-            )
-            size = int(cursor.fetchone()[0])
-        return self.count() * 3 >= size
-
-    def _facet_counts(
-        self, source: str, names: Sequence[str], *, without: str | None, large: bool
-    ) -> Sql:
-        """The (field, value, count) rows of some facets over the documents in ``source``.
-
-        Three ways to the same counts: over everything, the keyword index alone, in order;
-        over many documents, that index in order, keeping the keywords of matching documents
-        (no sort for GROUP BY); over few, the keywords of each matching document.
-        """
-        placeholders = ", ".join(["%s"] * len(names))
-        head = "SELECT 1, k.field, k.value, COUNT(*), NULL, NULL "
-        tail = "GROUP BY k.field, k.value"
-        filters = [f for f in self.query.filters if f != without]
-        if not (self.conditions or filters):
-            return Sql(
-                f"{head} FROM search_indexedkeyword k "
-                f"WHERE k.index_id = %s AND k.field IN ({placeholders}) {tail}",
-                (self.index_id, *names),
-            )
-        if large:
-            return Sql(
-                f"{head} FROM search_indexedkeyword k {self.dialect.keyword_order} "  # noqa: S608
-                f"WHERE k.index_id = %s AND k.field IN ({placeholders}) "
-                f"AND k.document_id IN (SELECT id FROM {source}) {tail}",
-                (self.index_id, *names),
-            )
+    def _facet_counts(self, field_ids: Sequence[int]) -> Sql:
+        """The (value, key, count) rows of the facets of ``field_ids``: a key of a candidate
+        counts if the candidate matches, or fails only the filter on the key's own field."""
+        key = self.dialect.key
+        field = f"({key} >> {KEY_SHIFT})"
+        placeholders = ", ".join(["%s"] * len(field_ids))
         return Sql(
-            f"{head} FROM {source} "
-            f"JOIN search_indexedkeyword k ON k.document_id = {source}.id "
-            f"WHERE k.field IN ({placeholders}) {tail}",
-            tuple(names),
+            "SELECT 1, v.value, n.k, n.documents, NULL, NULL FROM ("  # noqa: S608 (see Sql)
+            f"SELECT {key} AS k, COUNT(*) AS documents FROM {self.dialect.elements('c')} "
+            f"WHERE {field} IN ({placeholders}) AND (c.fails = 0 OR {field} = c.failed) "
+            f"GROUP BY {key}) n "
+            f"JOIN search_indexedvalue v ON v.id = (n.k & {(1 << KEY_SHIFT) - 1})",
+            tuple(field_ids),
         )
-
-    def _facet_groups(self) -> dict[str | None, list[str]]:
-        """Facets by the filter they leave out: those without a filter of their own share the
-        matching documents (None); each filtered facet needs its own."""
-        groups: dict[str | None, list[str]] = {}
-        for name in self.query.facets:
-            groups.setdefault(name if name in self.query.filters else None, []).append(name)
-        return groups
 
     def count(self) -> int:
         matching = self.matching()
