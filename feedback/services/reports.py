@@ -50,7 +50,7 @@ STALE_AFTER = timedelta(minutes=5)
 # A queued report no worker took (the queue lost it, no worker is running) stops blocking too;
 # if a worker takes it later, it finds it failed and does nothing.
 QUEUED_STALE_AFTER = timedelta(minutes=30)
-PROGRESS_EVERY = 1.0  # seconds between two progress writes
+PROGRESS_EVERY = 1.0  # seconds between two saves of a run's progress
 TASK_PATH = "feedback.tasks.synthesis_report_run"
 ACTION_PUBLISH = "feedback.synthesis_report_publish"
 
@@ -192,17 +192,26 @@ def _fail(report_id: int, *, statuses: tuple[str, ...], error: str) -> int:
 # --- run -------------------------------------------------------------------------------------
 
 
-class _Heartbeat:
-    """Keeps `heartbeat_at` fresh from a thread while the report is made: WeasyPrint lays out a
-    long appendix for minutes without calling back, and that run is alive, not stale."""
+class _RunMonitor:
+    """Saves a running report's progress and heartbeat from a thread with its own connection.
+
+    The renderer reads the database in one read-only snapshot transaction (report_data, on
+    PostgreSQL): a write on its connection would fail, and would not be seen before it commits
+    anyway. So the renderer's callback (`progress`) only records the latest step, and this
+    thread saves it, at most once per PROGRESS_EVERY, with an update of those fields only (a
+    run marked failed meanwhile is not brought back). It also saves a heartbeat at least once
+    per HEARTBEAT_EVERY: WeasyPrint lays out a long appendix for minutes without calling back,
+    and that run is alive, not stale.
+    """
 
     def __init__(self, report_id: int) -> None:
         self.report_id = report_id
-        self.every = HEARTBEAT_EVERY.total_seconds()
+        self.lock = threading.Lock()
+        self.latest: tuple[int, str] | None = None
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"report-{report_id}", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=f"report-{report_id}", daemon=True)
 
-    def __enter__(self) -> "_Heartbeat":
+    def __enter__(self) -> "_RunMonitor":
         self.thread.start()
         return self
 
@@ -215,38 +224,41 @@ class _Heartbeat:
         self.stopped.set()
         self.thread.join()
 
-    def _beat(self) -> None:
+    def progress(self, percent: int, step: str) -> None:
+        """The renderer's callback: cheap, it only keeps the latest step for the thread."""
+        with self.lock:
+            self.latest = (max(0, min(int(percent), 100)), Truncator(step).chars(255))
+
+    def _run(self) -> None:
         try:
-            while not self.stopped.wait(self.every):
-                try:
-                    SynthesisReport.objects.filter(
-                        pk=self.report_id, status=ReportStatus.RUNNING
-                    ).update(heartbeat_at=timezone.now())
-                except DatabaseError:
-                    logger.warning("Heartbeat of synthesis report %s failed", self.report_id)
+            last_saved = time.monotonic()
+            while not self.stopped.wait(PROGRESS_EVERY):
+                beat_due = time.monotonic() - last_saved >= HEARTBEAT_EVERY.total_seconds()
+                if (self.latest is not None or beat_due) and self._save():
+                    last_saved = time.monotonic()
+            if self.latest is not None:
+                self._save()  # the last step, before the run is marked done
         finally:
             connections.close_all()  # this thread's own connections
 
-
-def _progress_saver(report_id: int) -> Callable[[int, str], None]:
-    """The renderer's progress callback: saves percent, step and heartbeat, at most once per
-    PROGRESS_EVERY, with an update of those fields only (the run's other fields are not
-    overwritten, nor a run marked failed meanwhile brought back)."""
-    last = -PROGRESS_EVERY
-
-    def progress(percent: int, step: str) -> None:
-        nonlocal last
-        now = time.monotonic()
-        if now - last < PROGRESS_EVERY and percent < 100:
-            return
-        last = now
-        SynthesisReport.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
-            progress=max(0, min(int(percent), 100)),
-            step=Truncator(step).chars(255),
-            heartbeat_at=timezone.now(),
-        )
-
-    return progress
+    def _save(self) -> bool:
+        with self.lock:
+            latest, self.latest = self.latest, None
+        fields: dict[str, object] = {"heartbeat_at": timezone.now()}
+        if latest is not None:
+            fields.update(progress=latest[0], step=latest[1])
+        try:
+            SynthesisReport.objects.filter(pk=self.report_id, status=ReportStatus.RUNNING).update(
+                **fields
+            )
+        except DatabaseError:
+            # SQLite without WAL refuses a write while the renderer's snapshot is open.
+            logger.warning("Progress of synthesis report %s not saved", self.report_id)
+            with self.lock:
+                if self.latest is None:
+                    self.latest = latest
+            return False
+        return True
 
 
 def _render(
@@ -280,11 +292,9 @@ def report_run(*, report_id: int) -> SynthesisReport | None:
         "version__draft__drafting_body", "requested_by"
     ).get(pk=report_id)
     try:
-        with _Heartbeat(report_id):
+        with _RunMonitor(report_id) as monitor:
             pdf = _render(
-                version=report.version,
-                appendix=report.appendix,
-                progress=_progress_saver(report_id),
+                version=report.version, appendix=report.appendix, progress=monitor.progress
             )
         _store(report=report, pdf=pdf)
     except _Abandoned:

@@ -340,25 +340,55 @@ def test_a_run_marked_failed_while_it_rendered_keeps_nothing(drafter, version, m
     assert not Document.objects.exists()
 
 
-def test_progress_is_saved_as_the_report_is_made(drafter, version, monkeypatch):
-    seen: list[tuple[int, str]] = []
-    real = reports._render
+def _running(version) -> SynthesisReport:
+    return SynthesisReport.objects.create(
+        draft=version.draft,
+        version=version,
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
 
-    def watched(**kwargs):
-        def progress(percent: int, step: str) -> None:
-            kwargs["progress"](percent, step)
-            row = SynthesisReport.objects.get(status=ReportStatus.RUNNING)
-            seen.append((row.progress, row.step))
 
-        return real(**{**kwargs, "progress": progress})
+@pytest.mark.django_db(transaction=True)
+def test_the_renderers_progress_is_saved_while_it_runs(version, monkeypatch):
+    monkeypatch.setattr(reports, "PROGRESS_EVERY", 0.01)
+    report = _running(version)
+    with reports._RunMonitor(report.pk) as monitor:
+        monitor.progress(42, "Đang vẽ biểu đồ")
+        deadline = time.monotonic() + 10
+        while SynthesisReport.objects.get(pk=report.pk).progress != 42:
+            assert time.monotonic() < deadline, "the progress was not saved"
+            time.sleep(0.02)
+        monitor.progress(180, "Đang viết tệp PDF")  # out of range: kept within 0-100
+    report.refresh_from_db()
+    assert (report.progress, report.step) == (100, "Đang viết tệp PDF")
 
-    monkeypatch.setattr(reports, "_render", watched)
-    monkeypatch.setattr(reports, "PROGRESS_EVERY", 0.0)
-    report = done_report(version, drafter)
-    assert report.status == ReportStatus.DONE and report.progress == 100
-    assert seen and all(step for _, step in seen)
-    percents = [percent for percent, _ in seen]
-    assert percents == sorted(percents) and percents[-1] == 100
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_saved_from_inside_the_renderers_read_only_snapshot(version, monkeypatch):
+    """report_data reads in one read-only transaction on PostgreSQL: the progress it reports
+    meanwhile is written on another connection, and seen before that transaction ends."""
+    require_service_url("DATABASE_URL", "PostgreSQL")
+    monkeypatch.setattr(reports, "PROGRESS_EVERY", 0.01)
+    report = _running(version)
+    seen: list[int] = []
+
+    def read_elsewhere() -> None:
+        seen.append(SynthesisReport.objects.get(pk=report.pk).progress)
+        connection.close()
+
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        SynthesisReport.objects.count()  # the snapshot is taken
+        with reports._RunMonitor(report.pk) as monitor:
+            monitor.progress(37, "Đang tổng hợp ý kiến")
+        reader = threading.Thread(target=read_elsewhere)
+        reader.start()
+        reader.join()
+    assert seen == [37]
 
 
 # --- the document -----------------------------------------------------------------------------
@@ -619,6 +649,7 @@ def test_a_long_render_keeps_its_heartbeat_fresh(drafter, version, monkeypatch):
     """WeasyPrint lays out a long appendix without calling back: the run's heartbeat still moves,
     so the run is not taken for a dead one."""
     monkeypatch.setattr(reports, "HEARTBEAT_EVERY", datetime.timedelta(seconds=0.05))
+    monkeypatch.setattr(reports, "PROGRESS_EVERY", 0.01)
     real = reports._render
     beats: list[datetime.datetime] = []
 
