@@ -474,6 +474,16 @@ def test_a_published_report_is_on_the_draft_page_for_anyone_to_download(
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
+def test_the_pages_history_says_who_published_the_report(drafter, version, open_draft, english):
+    report = report_publish(report=done_report(version, drafter), user=drafter)
+    admin = UserFactory.create(email="root.history@example.com", is_superuser=True)
+    response = client_for(admin, english=True).get(
+        reverse("wagtailadmin_pages:history", args=[open_draft.pk])
+    )
+    assert response.status_code == 200
+    assert shows(response, f"Published the synthesis report “{report.document.title}”")
+
+
 def test_the_draft_page_says_nothing_of_an_unpublished_report(drafter, version, open_draft):
     report = done_report(version, drafter)
     page = Client().get(open_draft.url).content.decode()
