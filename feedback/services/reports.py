@@ -160,7 +160,9 @@ def report_request(
             ) from error
         report_id = report.pk
         transaction.on_commit(lambda: _enqueue(report_id))
-    logger.info("Synthesis report %s of version %s requested by %s", report_id, version.pk, user)
+    logger.info(
+        "Synthesis report %s of version %s requested by user %s", report_id, version.pk, user.pk
+    )
     return report
 
 
@@ -470,5 +472,5 @@ def report_publish(*, report: SynthesisReport, user: User) -> SynthesisReport:
         user=user,
         data={"report": report.pk, "document": document.pk, "title": document.title},
     )
-    logger.info("Synthesis report %s published on draft %s by %s", report.pk, page.pk, user)
+    logger.info("Synthesis report %s published on draft %s by user %s", report.pk, page.pk, user.pk)
     return report

@@ -675,3 +675,20 @@ def test_a_long_render_keeps_its_heartbeat_fresh(drafter, version, monkeypatch):
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
     assert beats[1] > beats[0]
+
+
+def test_a_queue_that_is_down_fails_the_run_at_once(
+    drafter, version, settings, django_capture_on_commit_callbacks
+):
+    """Redis unreachable (nothing listens on its port): the drafter sees a failed run and may
+    ask again at once, rather than a run queued for ever."""
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:9/0", "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_request(version=version, user=drafter, appendix=False)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert report.error == in_report_language(
+        "Not started: the background task queue is unavailable. Try again in a few minutes."
+    )
+    assert report_request(version=version, user=drafter, appendix=False).is_active
