@@ -111,7 +111,7 @@ APT_PACKAGES=(
   postgresql postgresql-contrib
   redis-server
   chromium chromium-driver
-  fonts-liberation fonts-dejavu-core
+  fonts-liberation2 fonts-dejavu-core fonts-noto-color-emoji fonts-droid-fallback
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
   gettext poppler-utils
   curl unzip ca-certificates

@@ -15,8 +15,12 @@ need() {  # need PACKAGE TEST...
   fi
 }
 
-has_library() { ldconfig -p | grep -q "$1"; }
-has_font() { fc-list 2>/dev/null | grep -qi "$1"; }
+has_library() { ldconfig -p | grep "$1" >/dev/null; }
+# grep reads to the end (no -q): quitting early would kill fc-list with SIGPIPE, and pipefail
+# would then call a present font missing.
+has_font() { fc-list 2>/dev/null | grep -i "$1" >/dev/null; }
+# A font family that has the glyph of this code point (ệ: Liberation 1.x lacks Vietnamese).
+has_glyph() { fc-list ":charset=$1" family 2>/dev/null | grep -i "$2" >/dev/null; }
 
 need python3.11 command -v python3.11
 need python3.11-venv python3.11 -c "import ensurepip, venv"
@@ -27,7 +31,11 @@ need libpango-1.0-0 has_library libpango-1.0.so.0
 need libpangoft2-1.0-0 has_library libpangoft2-1.0.so.0
 need libharfbuzz-subset0 has_library libharfbuzz-subset.so.0
 need fontconfig command -v fc-list
-need fonts-liberation has_font "Liberation Serif"
+# Liberation Serif 2.x has every Vietnamese letter (1.x draws ơ, ư and stacked marks from
+# another font); the fallbacks draw emoji and CJK text quoted in comments.
+need fonts-liberation2 has_glyph 1ec7 "Liberation Serif"
+need fonts-noto-color-emoji has_font "Noto Color Emoji"
+need fonts-droid-fallback has_font "Droid Sans Fallback"
 if [[ $purpose == test ]]; then
   need chromium test -x /usr/bin/chromium
   need poppler-utils command -v pdftotext

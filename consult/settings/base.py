@@ -288,5 +288,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each page it lays out at INFO: the report's progress listens to
+        # these records (feedback.report_pdf), the console should not print them.
+        "weasyprint.progress": {"handlers": [], "propagate": False},
+    },
 }
