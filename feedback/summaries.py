@@ -38,18 +38,21 @@ import numpy as np
 from search.text import nfc
 from search.themes import MIN_DOC_COUNT, document_terms, scored_terms
 
-# Items clustered per provision, and per report (see the module docstring). Five quotes are
-# chosen: 50 items still hold two or three comments of any point one comment in twenty makes.
+# Items clustered per provision, and per report (see the module docstring): 50 items still
+# hold two or three comments of any point one comment in twenty makes.
 MAX_CLUSTERED = 2_000
 MIN_CLUSTERED = 30
 CLUSTER_BUDGET = 12_000
-QUOTES = 5
+# Quotes per provision at most (fewer when fewer distinct points are made): the report's
+# length is mostly quotes, and a report of a million comments must stay one people read (and
+# one WeasyPrint lays out in time, at about ten pages a second).
+QUOTES = 4
 # Cosine similarity from which two comments make the same point. Comments on one provision share
 # its vocabulary ("giấy phép", "hồ sơ"), which IDF discounts: in the tests' comments on fees,
 # delays and online filing, paraphrases of one point score 0.22-0.59, different points 0.08 at
 # most.
 SAME_POINT = 0.2
-QUOTE_CHARS = 600  # a quote longer than this is shortened
+QUOTE_CHARS = 320  # a quote longer than this is shortened (the appendix has every text whole)
 TEXT_CHARS = 3_000  # the first characters of a text make its terms
 THEMES = 6
 # Themes: the texts of a provision, and of the whole version, whose terms are counted.
