@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -475,7 +474,7 @@ def test_the_rows_are_read_without_a_query_per_comment(open_draft, respondent, o
 
 
 def test_the_links_offer_the_three_files(client, open_draft):
-    html = render_to_string("feedback/includes/open_data_links.html", {"draft": open_draft})
+    html = client.get(open_draft.url).content.decode()  # on the draft's page, in its panel
 
     for fmt in FORMATS:
         with translation.override("vi"):
