@@ -7,15 +7,17 @@ import dataclasses
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from typing import cast
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from search.engines.database import DatabaseEngine
 from search.highlight import highlight
-from search.models import IndexedDocument, IndexedText
+from search.models import IndexedDocument, IndexedText, IndexedValue
 from search.query import ParsedText, Query, QueryError, parse_text
 from search.registry import register
 from search.themes import document_terms, significant_terms
@@ -401,3 +403,129 @@ def test_facets_count_the_same_whichever_way_documents_are_found(engine, monkeyp
     # a single-valued field that is not filtered counts every match once
     unfiltered = "group" if "kind" in query.filters else "kind"
     assert sum(v.count for v in answers[0][1][unfiltered]) == answers[0][0]
+
+
+# Keyword keys and facets -------------------------------------------------------------
+
+
+def values_of(document: Mapping[str, object], name: str) -> set[str]:
+    value = document[name]
+    return {str(v) for v in value} if isinstance(value, list) else {str(value)}
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"filters": {"kind": ("amend",), "tags": ("đất đai",)}},
+        {
+            "filters": {
+                "kind": ("amend", "agree"),
+                "group": ("g1", "g2", "g4"),
+                "tags": ("đất đai", "tái định cư", "bồi thường"),
+            },
+            "scope": ({"kind": ("amend",)}, {"group": ("g2",)}),
+        },
+        {"text": "-đất", "filters": {"group": ("g3", "g4"), "tags": ("tái định cư", "nope")}},
+        {"text": "đề nghị", "filters": {"kind": ("amend", "disagree"), "tags": ("phí",)}},
+        {"filters": {"kind": ("nope",), "group": ("g4",)}},
+    ],
+)
+def test_each_facet_counts_the_documents_that_pass_every_other_filter(engine, kwargs):
+    engine.index_documents(CONTRACT, DOCUMENTS)
+    filters = kwargs.pop("filters")
+    # What text and scope select, from the engine; what the filters do, recomputed here.
+    base = set(ids(engine, **kwargs))
+    by_id = {str(d["id"]): d for d in DOCUMENTS}
+
+    def passes(document: Mapping[str, object], *, without: str | None = None) -> bool:
+        return all(
+            values_of(document, name) & set(accepted)
+            for name, accepted in filters.items()
+            if name != without
+        )
+
+    results = engine.search(
+        Query(
+            index=CONTRACT.name,
+            filters=filters,
+            facets=("kind", "tags", "group"),
+            per_page=100,
+            **kwargs,
+        )
+    )
+
+    assert sorted(hit.id for hit in results.hits) == sorted(i for i in base if passes(by_id[i]))
+    for name in ("kind", "tags", "group"):
+        expected = Counter(
+            value
+            for i in base
+            if passes(by_id[i], without=name)
+            for value in values_of(by_id[i], name)
+        )
+        assert {v.value: v.count for v in results.facets[name]} == dict(expected), name
+
+
+def test_values_get_one_key_whichever_write_brings_them(engine):
+    engine.index_documents(CONTRACT, DOCUMENTS[:5])
+    engine.index_documents(CONTRACT, DOCUMENTS)  # again, and new values with them
+    engine.rebuild(CONTRACT, DOCUMENTS)
+
+    values = IndexedValue.objects.filter(field__index__name="engine-test-contract")
+    assert values.count() == len(
+        {
+            (name, v)
+            for d in DOCUMENTS
+            for name in ("kind", "tags", "group")
+            for v in values_of(d, name)
+        }
+    )
+    assert ids(engine, filters={"tags": ("tái định cư",)}) == ["12", "11", "10", "09", "08"]
+
+
+# The migration that moved keywords into the document row ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_copies_each_documents_keywords_into_its_row_and_back():
+    before, after = ("search", "0002_database_engine"), ("search", "0003_keyword_keys")
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate([before])
+    try:
+        old = executor.loader.project_state([before]).apps
+        index = old.get_model("search", "DatabaseIndex").objects.create(name="engine-test-contract")
+        document = old.get_model("search", "IndexedDocument")
+        keyword = old.get_model("search", "IndexedKeyword")
+        for number, (kind, tags) in enumerate(
+            [("amend", ["đất đai", "phí"]), ("agree", ["đất đai"]), ("amend", [])], start=1
+        ):
+            row = document.objects.create(
+                index=index, doc_id=str(number), date=dt.datetime(2025, 3, number, tzinfo=dt.UTC)
+            )
+            old.get_model("search", "IndexedText").objects.create(document=row)
+            for field, value in [("kind", kind), *(("tags", tag) for tag in tags)]:
+                keyword.objects.create(document=row, index=index, field=field, value=value)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([after])
+
+        engine = DatabaseEngine(index_prefix="engine-test")
+        results = engine.search(
+            Query(index=CONTRACT.name, filters={"kind": ("amend",)}, facets=("kind", "tags"))
+        )
+        assert sorted(hit.id for hit in results.hits) == ["1", "3"]
+        assert {v.value: v.count for v in results.facets["kind"]} == {"amend": 2, "agree": 1}
+        assert {v.value: v.count for v in results.facets["tags"]} == {"đất đai": 1, "phí": 1}
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([before])
+        old = executor.loader.project_state([before]).apps
+        rows = old.get_model("search", "IndexedKeyword").objects.values_list(
+            "document__doc_id", "field", "value"
+        )
+        assert sorted(rows) == [
+            ("1", "kind", "amend"), ("1", "tags", "phí"), ("1", "tags", "đất đai"),
+            ("2", "kind", "agree"), ("2", "tags", "đất đai"), ("3", "kind", "amend"),
+        ]  # fmt: skip
+    finally:
+        MigrationExecutor(connection).migrate(latest)
