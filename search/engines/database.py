@@ -191,10 +191,24 @@ class Dialect:
         database picks its way from the row tests."""
         return None
 
+    def countable(self) -> str:
+        """Of a candidate's ``keywords``, ``fails`` and ``failed``: the keys that may count
+        toward a facet (all of a match's, those of the failed field of a near match)."""
+        return "keywords"
+
     def keys(self, source: str) -> str:
-        """A SELECT of (k, fails, failed): each row of ``source`` once per key of its
-        ``keywords``."""
+        """A SELECT of k: each key of ``source``'s rows that counts toward a facet."""
         raise NotImplementedError
+
+    def key_totals(self, field_ids: Sequence[int]) -> Sql | None:
+        """A SELECT of (k, documents): each key of these fields and how many documents hold
+        it, read from the keyword index; None if the index cannot tell."""
+        return None
+
+    def count_found(self, condition: Condition) -> Sql | None:
+        """A SELECT of how many documents satisfy ``condition``, from the keyword index
+        alone; None if it cannot tell at once."""
+        return None
 
     def match(self, units: Sequence[Unit]) -> Sql:
         """Documents whose folded words contain every unit."""
@@ -222,10 +236,21 @@ class PostgresDialect(Dialect):
         # The GIN index on keywords answers && (migration 0003).
         return Sql("d.keywords && %s::bigint[]", (list(keys),))
 
+    def countable(self) -> str:
+        # The keys are sorted, a field's keys one run: width_bucket finds its ends by binary
+        # search. A near match then brings one or two keys instead of all of them, and the
+        # set of candidates stays small enough for work_mem.
+        start, end = (f"(failed::bigint + {n}) << {KEY_SHIFT}" for n in (0, 1))
+        return (
+            "CASE WHEN fails = 0 THEN keywords ELSE keywords["
+            f"width_bucket(({start}) - 1, keywords) + 1 : width_bucket(({end}) - 1, keywords)"
+            "] END"
+        )
+
     def keys(self, source: str) -> str:
         # unnest in the select list (ProjectSet) costs half of a LATERAL function scan, which
         # sets up a scan for every row.
-        return f"SELECT unnest(keywords) AS k, fails, failed FROM {source}"  # noqa: S608
+        return f"SELECT unnest(keywords) AS k FROM {source}"  # noqa: S608
 
     def _tsquery(self, units: Sequence[Unit], operator: str) -> str:
         # Words are letters and digits only (search.tokens), so quoting needs no escaping.
@@ -285,9 +310,41 @@ class SQLiteDialect(Dialect):
         return operator.join(f"({self._keys_query(part)})" for part in condition.parts)
 
     def keys(self, source: str) -> str:
+        # The test on fails first: most candidates of a large set fail a filter, and only
+        # the keys of that filter's field count.
         return (
-            f"SELECT u.value AS k, {source}.fails, {source}.failed FROM {source}, "  # noqa: S608
-            f"json_each('[' || trim({source}.keywords, ',') || ']') AS u"
+            f"SELECT u.value AS k FROM {source}, "  # noqa: S608
+            f"json_each('[' || trim({source}.keywords, ',') || ']') AS u "
+            f"WHERE {source}.fails = 0 OR (u.value >> {KEY_SHIFT}) = {source}.failed"
+        )
+
+    def count_found(self, condition: Condition) -> Sql | None:
+        return Sql(
+            "SELECT COUNT(*) FROM search_keyword_fts WHERE search_keyword_fts MATCH %s",
+            (self._keys_query(condition),),
+        )
+
+    def key_totals(self, field_ids: Sequence[int]) -> Sql | None:
+        # The FTS5 vocabulary of the keys (migration 0004) counts each key's documents. Its
+        # terms are text: a field's keys, [field << 32, field + 1 << 32), are one range of
+        # terms for each number of digits they are written with.
+        ranges = []
+        for field in field_ids:
+            low, high = field << KEY_SHIFT, ((field + 1) << KEY_SHIFT) - 1
+            while low <= high:
+                digits = len(str(low))
+                top = min(high, 10**digits - 1)
+                ranges.append((str(low), str(top), digits))
+                low = top + 1
+        return Sql(
+            " UNION ALL ".join(
+                [
+                    "SELECT CAST(term AS INTEGER) AS k, doc AS documents FROM search_keyword_terms "
+                    "WHERE term >= %s AND term <= %s AND length(term) = %s"
+                ]
+                * len(ranges)
+            ),
+            tuple(value for bounds in ranges for value in bounds),
         )
 
     def _fts(self, columns: str, units: Sequence[Unit], operator: str) -> str:
@@ -660,12 +717,17 @@ class _Plan:
                 " + ",
             )
         where = self._where(all_of([self.required, all_but_one(self.faceted_filters)]))
-        columns = ", d.keywords" if keywords else ""
-        return Sql(
-            "SELECT d.id, d.doc_id, d.date, d.sort_value, "  # noqa: S608 (see Sql)
-            f"CAST({score.sql} AS DOUBLE PRECISION) AS score{columns}, "
+        columns = "id, doc_id, date, sort_value, score, fails, failed"
+        sql = (
+            "SELECT d.id, d.doc_id, d.date, d.sort_value, d.keywords, "  # noqa: S608 (see Sql)
+            f"CAST({score.sql} AS DOUBLE PRECISION) AS score, "
             f"{fails.sql} AS fails, {failed.sql} AS failed "
-            f"FROM search_indexeddocument d {self.join} WHERE {where.sql}",
+            f"FROM search_indexeddocument d {self.join} WHERE {where.sql}"
+        )
+        if keywords:
+            columns += f", {self.dialect.countable()} AS keywords"
+        return Sql(
+            f"SELECT {columns} FROM ({sql}) x",  # noqa: S608 (see Sql)
             score.params + fails.params + failed.params + where.params,
         )
 
@@ -701,7 +763,8 @@ class _Plan:
             self.field_ids[name]: name for name in self.query.facets if name in self.field_ids
         }
         scored = self.query.sort == "relevance" and self.ranked
-        candidates = self.candidates(scored=scored, keywords=bool(facet_ids))
+        totals = self._totals_over_most(sorted(facet_ids)) if facet_ids else None
+        candidates = self.candidates(scored=scored, keywords=bool(facet_ids) and totals is None)
         order = self._order()
         parts = [
             # Typed: PostgreSQL types a column of the UNION by its first two parts.
@@ -715,12 +778,14 @@ class _Plan:
                 (self.query.per_page, self.query.offset),
             ),
         ]
+        ctes = [Sql(f"c AS MATERIALIZED ({candidates.sql})", candidates.params)]
         if facet_ids:
-            parts.append(self._facet_counts(sorted(facet_ids)))
-        sql = f"WITH c AS MATERIALIZED ({candidates.sql}) " + " UNION ALL ".join(
-            part.sql for part in parts
-        )
-        params = [*candidates.params, *(p for part in parts for p in part.params)]
+            counts_ctes, counts_part = self._facet_counts(sorted(facet_ids), totals=totals)
+            ctes += counts_ctes
+            parts.append(counts_part)
+        sql = "WITH " + ", ".join(cte.sql for cte in ctes) + " "
+        sql += " UNION ALL ".join(part.sql for part in parts)
+        params = [p for fragment in (*ctes, *parts) for p in fragment.params]
         total = 0
         page: list[tuple[int, int, str, float]] = []
         counts: dict[str, list[tuple[str, int]]] = {name: [] for name in self.query.facets}
@@ -735,21 +800,72 @@ class _Plan:
                     page.append((int(position), int(number), text, float(score or 0.0)))
         return total, [row[1:] for row in sorted(page)], counts
 
-    def _facet_counts(self, field_ids: Sequence[int]) -> Sql:
-        """The (value, key, count) rows of the facets of ``field_ids``: a key of a candidate
-        counts if the candidate matches, or fails only the filter on the key's own field."""
-        field = f"(e.k >> {KEY_SHIFT})"
+    def _totals_over_most(self, field_ids: Sequence[int]) -> Sql | None:
+        """The keys' totals (Dialect.key_totals) when the matches are most of the index: then
+        a facet counts what the other documents hold instead, which reads fewer keys.
+
+        Only a query of keywords alone qualifies (a public search before any word: the
+        published comments), where the keys' index counts the matches at once.
+        """
+        if self.faceted or self.conditions or self.required == NOTHING_MATCHES:
+            return None
+        totals = self.dialect.key_totals(field_ids)
+        if totals is None or self.required == EVERYTHING:
+            return totals
+        found = self.dialect.count_found(self.required)
+        if found is None:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ({found.sql}) * 2 > (SELECT COUNT(*) "  # noqa: S608 (see Sql)
+                "FROM search_indexeddocument WHERE index_id = %s)",
+                (*found.params, self.index_id),
+            )
+            return totals if cursor.fetchone()[0] else None
+
+    def _facet_counts(
+        self, field_ids: Sequence[int], *, totals: Sql | None
+    ) -> tuple[list[Sql], Sql]:
+        """The (value, key, count) rows of the facets of ``field_ids``, and the CTEs they
+        read: a key of a candidate counts if the candidate matches, or fails only the filter
+        on the key's own field. With ``totals`` (the matches are most of the index): each
+        key's documents in the index less those of the documents that do not match."""
         placeholders = ", ".join(["%s"] * len(field_ids))
-        # The test on fails first: most candidates of a large set fail a filter, and only
-        # the keys of that filter's field count; the IN list costs more.
-        return Sql(
-            "SELECT 1, v.value, n.k, n.documents, NULL, NULL FROM ("  # noqa: S608 (see Sql)
-            f"SELECT e.k, COUNT(*) AS documents FROM ({self.dialect.keys('c')}) e "
-            f"WHERE (e.fails = 0 OR {field} = e.failed) AND {field} IN ({placeholders}) "
-            "GROUP BY e.k) n "
-            f"JOIN search_indexedvalue v ON v.id = (n.k & {(1 << KEY_SHIFT) - 1})",
-            tuple(field_ids),
+        ctes: list[Sql] = []
+
+        def counted(source: str) -> Sql:
+            return Sql(
+                f"SELECT e.k, COUNT(*) AS documents FROM ({self.dialect.keys(source)}) e "  # noqa: S608
+                f"WHERE (e.k >> {KEY_SHIFT}) IN ({placeholders}) GROUP BY e.k",
+                tuple(field_ids),
+            )
+
+        if totals is not None:
+            others = counted("r")
+            ctes = [
+                Sql(
+                    "r AS (SELECT d.keywords, 0 AS fails, 0 AS failed "
+                    "FROM search_indexeddocument d "
+                    "WHERE d.index_id = %s AND d.id NOT IN (SELECT id FROM c))",
+                    (self.index_id,),
+                ),
+                Sql(f"o AS MATERIALIZED ({others.sql})", others.params),
+                Sql(f"t AS MATERIALIZED ({totals.sql})", totals.params),
+            ]
+            counts = Sql(
+                "SELECT t.k, t.documents - COALESCE(o.documents, 0) AS documents "
+                "FROM t LEFT JOIN o ON o.k = t.k"
+            )
+        else:
+            counts = counted("c")
+        part = Sql(
+            "SELECT 1, v.value, n.k, n.documents, NULL, NULL "  # noqa: S608 (see Sql)
+            f"FROM ({counts.sql}) n "
+            f"JOIN search_indexedvalue v ON v.id = (n.k & {(1 << KEY_SHIFT) - 1}) "
+            "WHERE n.documents > 0",
+            counts.params,
         )
+        return ctes, part
 
     def count(self) -> int:
         matching = self.matching()
