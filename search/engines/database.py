@@ -4,7 +4,7 @@ Documents live in the search app's own tables (search.models): a narrow row per 
 (IndexedDocument: what filters, sorts and facets read) and its text (IndexedText). Keyword
 values are integer keys (IndexedField, IndexedValue) kept in the document's row, so that a
 filter is a test on the row and a facet counts the keys of the matching rows. Migrations 0002
-and 0003 add each vendor's indexes: on PostgreSQL tsvector columns and GIN indexes, on SQLite
+to 0004 add each vendor's indexes: on PostgreSQL tsvector columns and GIN indexes, on SQLite
 FTS5 tables kept in step by triggers. A search is one statement: the documents that match
 everything, or all but one filter on a faceted field, materialised once, then counted, paged
 and their keys counted for the facets; only the fragments that match text and keys differ
@@ -173,7 +173,8 @@ def all_but_one(parts: Sequence[Condition]) -> Condition:
 
 
 class Dialect:
-    """How one database matches and ranks text; everything else is shared SQL.
+    """How one database matches and ranks text and tests and counts keys; everything else
+    is shared SQL.
 
     ``join`` brings the full-text row of ``d`` (search_indexeddocument) into a statement that
     matches positive words; ``match``, ``exact`` and ``rank`` may refer to it.
@@ -326,7 +327,7 @@ class SQLiteDialect(Dialect):
 
     def key_totals(self, field_ids: Sequence[int]) -> Sql | None:
         # The FTS5 vocabulary of the keys (migration 0004) counts each key's documents. Its
-        # terms are text: a field's keys, [field << 32, field + 1 << 32), are one range of
+        # terms are text: a field's keys, [field << 32, (field + 1) << 32), are one range of
         # terms for each number of digits they are written with.
         ranges = []
         for field in field_ids:
