@@ -493,8 +493,8 @@ class ElasticsearchEngine(SearchEngine):
             score, count = candidates[key]
             if not spellings[key] or in_longer[key] >= themes.LONGER_COVERS * count:
                 continue
-            text = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
-            out.append(Term(text=text, score=score, count=count))
+            spelling = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+            out.append(Term(text=spelling, score=score, count=count))
             if len(out) == size:
                 break
         return tuple(out)
