@@ -1,3 +1,5 @@
+# mypy: disable-error-code="union-attr, attr-defined, arg-type"
+# (optional fields the test has just filled, and the test client's streaming_content)
 """Synthesis report runs: who may ask for one, one run at a time, killed and failing runs, the
 staff-only document, publication on the draft's page, and the admin views' bad input."""
 
