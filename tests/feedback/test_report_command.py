@@ -25,7 +25,7 @@ def test_the_report_of_the_latest_version_is_written_by_id_or_slug(open_draft, e
     run(open_draft.slug, "--version", "1", "--output", str(by_slug))
 
     assert "Wrote the synthesis report" in said and str(by_id) in said
-    assert progress.getvalue().rstrip().endswith("100% The report is ready")
+    assert progress.getvalue().rstrip().endswith("100% Đã lập xong bản tổng hợp")  # in Vietnamese
     for path in (by_id, by_slug):
         info = poppler("pdfinfo", str(path))
         assert info.returncode == 0 and not info.stderr, info.stderr
