@@ -4,8 +4,6 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import User
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from drafts.models import DraftPage, DraftVersion
 
-from ..access import drafter_body_ids, is_moderator
 from ..errors import FeedbackRefused
 from ..models import ReportStatus, SynthesisReport
+from ..selectors_reports import draft_reports, report_drafts
 from ..services.reports import (
     STALE_AFTER,
     can_make_report,
@@ -59,19 +57,6 @@ class ReportRequestForm(forms.Form):
         field.queryset = draft.versions.filter(published_at__lte=timezone.now()).order_by("-number")
 
 
-def report_drafts(user: User) -> QuerySet[DraftPage]:
-    """The drafts whose reports the user makes: their bodies' (every draft for moderators and
-    superusers), each with the status of its latest run."""
-    drafts = DraftPage.objects.select_related("drafting_body").order_by("-pk")
-    if not (is_moderator(user) or user.is_superuser):
-        drafts = drafts.filter(drafting_body_id__in=drafter_body_ids(user))
-    latest = SynthesisReport.objects.filter(draft=OuterRef("pk")).order_by("-requested_at", "-pk")
-    return drafts.annotate(
-        last_status=Subquery(latest.values("status")[:1]),
-        last_requested_at=Subquery(latest.values("requested_at")[:1]),
-    )
-
-
 def _report_draft(request: AdminRequest, draft_id: int) -> DraftPage:
     """The draft, if the user makes its reports; "not found" for anyone else."""
     draft = get_object_or_404(DraftPage.objects.select_related("drafting_body"), pk=draft_id)
@@ -98,7 +83,7 @@ def report_index(request: AdminRequest) -> HttpResponse:
             "page_title": title,
             "header_title": title,
             "header_icon": "doc-full-inverse",
-            "drafts": report_drafts(request.user),
+            "drafts": report_drafts(user=request.user),
             "statuses": ReportStatus.choices,
         },
     )
@@ -108,11 +93,7 @@ def _list_response(
     request: AdminRequest, draft: DraftPage, form: ReportRequestForm, *, status: int = 200
 ) -> HttpResponse:
     title = _("Synthesis reports of “%(title)s”") % {"title": draft.title}
-    reports = (
-        SynthesisReport.objects.filter(draft=draft)
-        .select_related("version", "document", "requested_by", "published_by")
-        .order_by("-requested_at", "-pk")
-    )
+    reports = draft_reports(draft=draft)
     return TemplateResponse(
         request,
         "feedback/admin/report_list.html",

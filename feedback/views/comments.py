@@ -29,7 +29,8 @@ from ..services import comments as services
 from . import safe_next
 
 
-def _draft(draft_id: int) -> DraftPage:
+def public_draft(draft_id: int) -> DraftPage:
+    """A live, public draft (the public pages' rule), or 404."""
     return get_object_or_404(DraftPage.objects.live().public(), pk=draft_id)
 
 
@@ -64,7 +65,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 @require_GET
 def feedback_list(request: HttpRequest, draft_id: int) -> HttpResponse:
     """A draft's comment threads, by provision, kind and sort: every list has its own URL."""
-    draft = _draft(draft_id)
+    draft = public_draft(draft_id)
     eid = request.GET.get("dieu")
     listing = feedback_listing(
         draft=draft,
@@ -120,7 +121,7 @@ def _version(draft: DraftPage, number: str | None) -> DraftVersion:
 @require_http_methods(["GET", "POST"])
 def feedback_new(request: HttpRequest, draft_id: int) -> HttpResponse:
     """The comment form for the whole draft or one provision (`dieu`), with an optional quote."""
-    draft = _draft(draft_id)
+    draft = public_draft(draft_id)
     params = request.POST if request.method == "POST" else request.GET
     version = _version(draft, params.get("phien-ban"))
     eid = params.get("dieu", "")[:200]
@@ -313,7 +314,7 @@ def feedback_flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def follow_draft(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = _draft(draft_id)
+    draft = public_draft(draft_id)
     if not request.user.is_authenticated:
         return redirect_to_login(draft.url or "/")
     following = services.subscription_toggle(user=request.user, draft=draft)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..exports import CONTENT_TYPES, open_data_filename, open_data_stream, open_data_xlsx
-from .comments import _draft as public_draft  # the public comment list's rule: live and public
+from .comments import public_draft
 
 # Published data changes as comments are published or hidden: a cache (or a CDN) may keep a
 # copy for a few minutes, which spares the database a burst of downloads of a large draft.
