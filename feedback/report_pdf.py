@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
@@ -22,13 +23,25 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .report_charts import ROWS_CHARTED, report_charts, stance_names, stance_values
-from .report_data import Count, Progress, ProvisionRow, ReportData, StanceCounts, report_data
+from .report_data import (
+    Campaign,
+    Count,
+    Progress,
+    ProvisionRow,
+    ReportData,
+    StanceCounts,
+    report_data,
+)
 
 if TYPE_CHECKING:
     from drafts.models import DraftVersion
 
 TEMPLATE = "pdf/synthesis_report.html"
 PER_DAY_COLUMNS = 3  # the per-day table is printed in this many column pairs, to save pages
+# Part I lists the largest campaigns; the others are counted in one last row. A ministry's
+# consultation has thousands of groups, most of them two or three copies of a text: listed, they
+# were a third of the report's pages, and every one is still quoted with its count in Part II.
+CAMPAIGNS_LISTED = 50
 
 
 def synthesis_report_pdf(
@@ -109,6 +122,8 @@ def report_html(*, data: ReportData, progress: Progress | None = None) -> str:
             "date_line": date_line(place=data.place, date=data.date),
             "per_day_rows": _in_columns(data.overview.per_day, columns=PER_DAY_COLUMNS),
             "per_day_columns": range(PER_DAY_COLUMNS),
+            "campaigns": overview.campaigns[:CAMPAIGNS_LISTED],
+            "campaigns_rest": _campaigns_rest(overview.campaigns[CAMPAIGNS_LISTED:]),
         }
         html = render_to_string(TEMPLATE, context)
         _report(progress, 100, _("Writing the report"))
@@ -133,6 +148,25 @@ def stance_summary(stances: StanceCounts) -> str:
 
 def _with_stances(row: ProvisionRow) -> tuple[ProvisionRow, str]:
     return row, stance_summary(row.stances)
+
+
+@dataclass(frozen=True, slots=True)
+class _CampaignsRest:
+    """The campaigns Part I does not list, counted."""
+
+    groups: int
+    comments: int
+    largest: int
+
+
+def _campaigns_rest(campaigns: Sequence[Campaign]) -> _CampaignsRest | None:
+    if not campaigns:
+        return None
+    return _CampaignsRest(
+        groups=len(campaigns),
+        comments=sum(campaign.count for campaign in campaigns),
+        largest=max(campaign.count for campaign in campaigns),
+    )
 
 
 def _in_columns(counts: Sequence[Count], *, columns: int) -> list[list[Count | None]]:

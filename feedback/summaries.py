@@ -52,7 +52,7 @@ QUOTES = 4
 # delays and online filing, paraphrases of one point score 0.22-0.59, different points 0.08 at
 # most.
 SAME_POINT = 0.2
-QUOTE_CHARS = 320  # a quote longer than this is shortened (the appendix has every text whole)
+QUOTE_CHARS = 240  # a quote longer than this is shortened (the appendix has every text whole)
 TEXT_CHARS = 3_000  # the first characters of a text make its terms
 THEMES = 6
 # Themes: the texts of a provision, and of the whole version, whose terms are counted.

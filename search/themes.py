@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .query import Term
@@ -45,27 +45,42 @@ def document_terms(text: str) -> dict[str, str]:
     "là" is one, "lá" is not).
     """
     found: dict[str, str] = {}
-    stop = stopwords()
     folded_run: list[str] = []
     exact_run: list[str] = []
     previous_end = 0
     for match in WORD.finditer(text):
-        exact = match.group().lower()
-        folded = fold_word(exact)
-        gap = text[previous_end : match.start()]
-        previous_end = match.end()
-        if len(folded) < 2 or folded.isdigit() or exact in stop:
+        start, end = match.span()
+        gap_start, previous_end = previous_end, end
+        term = _term_word(match.group())
+        if term is None:
             folded_run, exact_run = [], []
             continue
-        if (gap and not gap.isspace()) or "\n" in gap:
-            folded_run, exact_run = [], []
-        folded_run = [*folded_run[-(MAX_PHRASE_WORDS - 1) :], folded]
-        exact_run = [*exact_run[-(MAX_PHRASE_WORDS - 1) :], exact]
-        for start in range(len(folded_run)):
-            key = " ".join(folded_run[start:])
+        # Most words follow one space: only another gap is looked at.
+        if folded_run and (start != gap_start + 1 or text[gap_start] != " "):
+            gap = text[gap_start:start]
+            if not gap.isspace() or "\n" in gap:
+                folded_run, exact_run = [], []
+        exact, folded = term
+        if len(folded_run) == MAX_PHRASE_WORDS:
+            del folded_run[0], exact_run[0]
+        folded_run.append(folded)
+        exact_run.append(exact)
+        for first in range(len(folded_run)):
+            key = " ".join(folded_run[first:])
             if key not in found:
-                found[key] = " ".join(exact_run[start:])
+                found[key] = " ".join(exact_run[first:])
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _term_word(word: str) -> tuple[str, str] | None:
+    """(as written in lower case, folded) of a word that can be a term or part of one; None
+    for a word of one letter, a number or a stopword."""
+    exact = word.lower()
+    folded = fold_word(exact)
+    if len(folded) < 2 or folded.isdigit() or exact in stopwords():
+        return None
+    return exact, folded
 
 
 def _shorter(key: str) -> Iterator[str]:

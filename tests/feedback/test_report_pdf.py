@@ -30,7 +30,13 @@ from feedback.report_data import (
     StanceCounts,
     StanceRow,
 )
-from feedback.report_pdf import date_line, report_html, report_pdf, synthesis_report_pdf
+from feedback.report_pdf import (
+    CAMPAIGNS_LISTED,
+    date_line,
+    report_html,
+    report_pdf,
+    synthesis_report_pdf,
+)
 from feedback.services.dispositions import disposition_publish, disposition_save
 from feedback.services.moderation import moderation_decide
 from tests.conftest import require
@@ -438,6 +444,27 @@ def test_provinces_beyond_the_largest_are_summed_as_other():
     assert [count.count for count in shown[:10]] == list(range(14, 4, -1))
     assert shown[-1].count == 1 + 2 + 3 + 4
     assert len(shown) == 11
+
+
+def test_part_one_lists_the_largest_campaigns_and_counts_the_others_in_one_row(write_pdf):
+    """A ministry's consultation has thousands of groups, most of two or three copies."""
+    campaigns = tuple(
+        Campaign(
+            group_id=number,
+            count=count,
+            text=f"Chiến dịch số {number}: đề nghị giữ nguyên mức thu phí.",
+            author_name=f"Người gửi {number}",
+            provision_label="Điều 2",
+        )
+        for number, count in enumerate([900, *([40] * (CAMPAIGNS_LISTED - 1)), 3, 2, 2], 1)
+    )
+    path = write_pdf(report_pdf(data=report(overview=overview(campaigns=campaigns))))
+    words = flat(pdf_text(path))
+
+    listed = [c for c in campaigns if f"“{c.text}”" in words]
+    assert listed == list(campaigns[:CAMPAIGNS_LISTED])
+    # The last row: the 3 groups not listed, their 7 comments, "at most 3" copies each.
+    assert "7 3 nhóm khác, mỗi nhóm không quá 3 ý kiến giống nhau." in words
 
 
 def test_a_draft_without_feedback_gives_a_report_without_charts():
