@@ -10,6 +10,7 @@ with its fonts embedded.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -42,6 +43,7 @@ PER_DAY_COLUMNS = 3  # the per-day table is printed in this many column pairs, t
 # consultation has thousands of groups, most of them two or three copies of a text: listed, they
 # were a third of the report's pages, and every one is still quoted with its count in Part II.
 CAMPAIGNS_LISTED = 50
+GC_THRESHOLD = 100_000  # new objects between two young-generation collections (default 700)
 
 
 def synthesis_report_pdf(
@@ -50,17 +52,18 @@ def synthesis_report_pdf(
     """The synthesis report of ``version``: its data read from the database, then laid out."""
     # Reading dominates without the appendix; laying out 100,000 comments dominates with it.
     split = 20 if appendix else 60
-    data = report_data(
-        version=version, appendix=appendix, progress=_scaled(progress, start=0, end=split)
-    )
-    return report_pdf(data=data, progress=_scaled(progress, start=split, end=100))
+    with _fewer_collections():
+        data = report_data(
+            version=version, appendix=appendix, progress=_scaled(progress, start=0, end=split)
+        )
+        return report_pdf(data=data, progress=_scaled(progress, start=split, end=100))
 
 
 def report_pdf(*, data: ReportData, progress: Progress | None = None) -> bytes:
     """The report's PDF (A4, PDF/UA-1, fonts embedded), always in Vietnamese."""
     from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is made
 
-    with translation.override("vi"):
+    with translation.override("vi"), _fewer_collections():
         html = report_html(data=data, progress=_scaled(progress, start=0, end=20))
         _report(progress, 20, _("Laying out the pages"))
         with _page_progress(_scaled(progress, start=20, end=85), expected=_expected_pages(data)):
@@ -72,6 +75,24 @@ def report_pdf(*, data: ReportData, progress: Progress | None = None) -> bytes:
     if pdf is None:  # only when given a target to write to, which we never give
         raise RuntimeError("WeasyPrint returned no PDF")
     return pdf
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector run less often while a report is made.
+
+    Reading and laying out a report make millions of small objects (rows, boxes, styles) that
+    live until the PDF is written; with the default thresholds the collector walks them again
+    and again. At 100,000 comments that was a tenth of the time (27 s → 24 s), for the same
+    peak memory: those objects are alive anyway. The thresholds are the process's, restored
+    after.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _cache_page_references() -> None:

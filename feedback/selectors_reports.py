@@ -2,10 +2,11 @@
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from drafts.models import DraftPage
+from drafts.models import DraftPage, DraftVersion
 
 from .access import AnyUser, drafter_body_ids, is_moderator
-from .models import SynthesisReport
+from .choices import FeedbackStatus
+from .models import Feedback, SynthesisReport
 
 
 def report_drafts(*, user: AnyUser) -> QuerySet[DraftPage]:
@@ -28,3 +29,8 @@ def draft_reports(*, draft: DraftPage) -> QuerySet[SynthesisReport]:
         .select_related("version", "document", "requested_by", "published_by")
         .order_by("-requested_at", "-pk")
     )
+
+
+def published_comments_count(*, version: DraftVersion) -> int:
+    """The published comments and replies on a version: the entries of its report's appendix."""
+    return Feedback.objects.filter(version=version, status=FeedbackStatus.PUBLISHED).count()

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -19,6 +20,7 @@ from ..errors import FeedbackRefused
 from ..models import ReportStatus, SynthesisReport
 from ..selectors_reports import draft_reports, report_drafts
 from ..services.reports import (
+    APPENDIX_MAX_COMMENTS,
     STALE_AFTER,
     can_make_report,
     can_publish_report,
@@ -47,7 +49,6 @@ class ReportRequestForm(forms.Form):
     )
     appendix = forms.BooleanField(
         label=gettext_lazy("Add the appendix: every published comment, one per row"),
-        help_text=gettext_lazy("Longer to generate: a page for every few dozen comments."),
         required=False,
     )
 
@@ -55,6 +56,9 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = cast(VersionChoiceField, self.fields["version"])
         field.queryset = draft.versions.filter(published_at__lte=timezone.now()).order_by("-number")
+        self.fields["appendix"].help_text = _(
+            "Longer to generate: about six comments a page, for at most %(limit)s comments."
+        ) % {"limit": number_format(APPENDIX_MAX_COMMENTS, force_grouping=True)}
 
 
 def _report_draft(request: AdminRequest, draft_id: int) -> DraftPage:

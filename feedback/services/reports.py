@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ from drafts.models import DraftingBody, DraftPage, DraftVersion
 from ..access import is_drafter_of, is_moderator
 from ..errors import FeedbackRefused
 from ..models import ACTIVE_REPORT_STATUSES, ReportStatus, SynthesisReport
+from ..selectors_reports import published_comments_count
 from .moderation import moderators_group_ensure
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,10 @@ STALE_AFTER = timedelta(minutes=5)
 QUEUED_STALE_AFTER = timedelta(minutes=30)
 PROGRESS_EVERY = 1.0  # seconds between two saves of a run's progress
 TASK_PATH = "feedback.tasks.synthesis_report_run"
+# The appendix is laid out in one document, at about 1 MB of memory and 50 ms a page, six
+# comments a page: 5,000 comments make some 850 pages, 1 GB and a minute. Above that, every
+# published comment is in the draft's open data (CSV, XLSX, JSON) instead.
+APPENDIX_MAX_COMMENTS = 5_000
 ACTION_PUBLISH = "feedback.synthesis_report_publish"
 
 # Collection names are data looked up by name (not gettext: a new translation would make the
@@ -140,6 +146,8 @@ def report_request(
         )
     if not version.is_published:
         raise FeedbackRefused(_("Choose a published version of this draft."))
+    if appendix and (refusal := appendix_refusal(version=version)):
+        raise FeedbackRefused(refusal)
     with transaction.atomic():
         reports_fail_stale(version=version)
         try:
@@ -164,6 +172,21 @@ def report_request(
         "Synthesis report %s of version %s requested by user %s", report_id, version.pk, user.pk
     )
     return report
+
+
+def appendix_refusal(*, version: DraftVersion) -> str | None:
+    """Why the report of ``version`` cannot have an appendix (too many comments), or None."""
+    count = published_comments_count(version=version)
+    if count <= APPENDIX_MAX_COMMENTS:
+        return None
+    return _(
+        "The appendix lists at most %(limit)s comments and this version has %(count)s: "
+        "generate the report without it. Every published comment is in the draft's open data "
+        "(CSV, XLSX, JSON)."
+    ) % {
+        "limit": number_format(APPENDIX_MAX_COMMENTS, force_grouping=True),
+        "count": number_format(count, force_grouping=True),
+    }
 
 
 def _enqueue(report_id: int) -> None:

@@ -49,6 +49,23 @@ def test_the_appendix_is_added_on_request(open_draft, tmp_path):
     assert f"#{comment.pk} – " in pdf_text(path)
 
 
+def test_an_appendix_of_more_comments_than_it_may_list_is_refused(
+    open_draft, english, tmp_path, monkeypatch
+):
+    from feedback.services import reports
+    from tests.feedback.conftest import comment_create, respondent_create
+
+    comment_create(open_draft, respondent_create(email="many@example.com"), body="Một ý kiến.")
+    monkeypatch.setattr(reports, "APPENDIX_MAX_COMMENTS", 0)
+    path = tmp_path / "appendix.pdf"
+
+    with pytest.raises(CommandError, match="The appendix lists at most 0 comments"):
+        run(open_draft.slug, "--appendix", "--output", str(path))
+    assert not path.exists()
+    run(open_draft.slug, "--output", str(path))
+    assert path.exists()
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

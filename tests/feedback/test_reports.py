@@ -570,6 +570,31 @@ def test_an_unpublished_version_is_not_offered_nor_accepted(drafter, version, en
     assert not SynthesisReport.objects.exists()
 
 
+def test_an_appendix_of_more_comments_than_it_may_list_is_refused_clearly(
+    users, version, monkeypatch, english
+):
+    """The one published comment of `users` is over a limit of none: the drafter is told to
+    generate the report without the appendix, and where every comment is instead."""
+    monkeypatch.setattr(reports, "APPENDIX_MAX_COMMENTS", 0)
+    message = (
+        "The appendix lists at most 0 comments and this version has 1: generate the report "
+        "without it. Every published comment is in the draft's open data (CSV, XLSX, JSON)."
+    )
+
+    with pytest.raises(FeedbackRefused) as refused:
+        report_request(version=version, user=users["drafter"], appendix=True)
+    response = client_for(users["drafter"], english=True).post(
+        _request_url(version), {"version": version.pk, "appendix": "on"}
+    )
+
+    assert refused.value.message == message
+    assert response.status_code == 400
+    assert shows(response, message)
+    assert not SynthesisReport.objects.exists()
+    report_request(version=version, user=users["drafter"], appendix=False)
+    assert SynthesisReport.objects.get().appendix is False
+
+
 def test_a_request_while_one_runs_shows_why_on_the_page(drafter, version, english):
     report_request(version=version, user=drafter, appendix=False)
     response = client_for(drafter, english=True).post(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from drafts.models import DraftPage, DraftVersion
 from drafts.selectors import latest_published_version, published_versions
 from feedback.report_pdf import synthesis_report_pdf
+from feedback.services.reports import appendix_refusal
 
 
 class Command(BaseCommand):
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         output: Path = options["output"]
         version = _version(draft=_draft(options["draft"]), number=options["version"])
         _check_writable(output)
+        if options["appendix"] and (refusal := appendix_refusal(version=version)):
+            raise CommandError(refusal)
         verbosity = options["verbosity"]
 
         def progress(percent: int, message: str) -> None:
