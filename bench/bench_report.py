@@ -458,7 +458,7 @@ def run(ctx: Context) -> list[Result]:
                 f"{data['appendix']['size']:,} comments, {pages['pairs'][0]['report_pages']} "
                 f"pages with the appendix: seconds per page report ÷ plain "
                 f"{', '.join(f'{r:.2f}' for r in ratios)}. The appendix's own pages (the "
-                f"report with it less the report without it, "
+                f"report with it less the report without it, which has "
                 f"{pages['pairs'][0]['without_pages']} pages): "
                 f"{', '.join(str(p['appendix_only_ratio']) for p in pages['pairs'])}."
             ),
