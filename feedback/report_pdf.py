@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from .pdf_merge import merge_tagged
 from .report_charts import ROWS_CHARTED, report_charts, stance_names, stance_values
 from .report_data import (
     Campaign,
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from drafts.models import DraftVersion
 
 TEMPLATE = "pdf/synthesis_report.html"
+APPENDIX_TEMPLATE = "pdf/synthesis_report_appendix.html"
+# Comments per part of the appendix: some 330 pages, 300 MB while laid out.
+APPENDIX_PART = 2_000
 PER_DAY_COLUMNS = 3  # the per-day table is printed in this many column pairs, to save pages
 # Part I lists the largest campaigns; the others are counted in one last row. A ministry's
 # consultation has thousands of groups, most of them two or three copies of a text: listed, they
@@ -60,21 +64,66 @@ def synthesis_report_pdf(
 
 
 def report_pdf(*, data: ReportData, progress: Progress | None = None) -> bytes:
-    """The report's PDF (A4, PDF/UA-1, fonts embedded), always in Vietnamese."""
+    """The report's PDF (A4, PDF/UA-1, fonts embedded), always in Vietnamese.
+
+    The appendix is laid out in parts of ``APPENDIX_PART`` comments, each a document of its own
+    numbered on from the pages before it, joined to the report at the end: WeasyPrint holds a
+    document's every page in memory and slows down as it grows, a part's memory is freed once
+    it is written.
+    """
+    entries = data.appendix or ()
+    # An appendix asked for has at least its heading, even without a comment to list.
+    starts = range(0, max(len(entries), 1), APPENDIX_PART) if data.appendix is not None else ()
+    # Without an appendix the report is the whole run; with one, each part a share after it.
+    report_end = 30 if starts else 100
+    with translation.override("vi"), _fewer_collections():
+        html = report_html(data=data, progress=_scaled(progress, start=0, end=report_end // 5))
+        parts = [
+            _layout(
+                html,
+                progress=_scaled(progress, start=report_end // 5, end=report_end),
+                expected=_expected_pages(data),
+            )
+        ]
+        pages = parts[0][1]
+        for number, start in enumerate(starts):
+            _report(
+                progress,
+                30 + 65 * number // len(starts),
+                _("Laying out the appendix (part %(part)s of %(parts)s)")
+                % {"part": number + 1, "parts": len(starts)},
+            )
+            part_html = render_to_string(
+                APPENDIX_TEMPLATE,
+                {
+                    "data": data,
+                    "entries": entries[start : start + APPENDIX_PART],
+                    "first_part": start == 0,
+                    "first_page": pages + 1,
+                },
+            )
+            parts.append(_layout(part_html, progress=None, expected=0))
+            pages += parts[-1][1]
+        if len(parts) > 1:
+            _report(progress, 95, _("Joining the report and its appendix"))
+        pdf = merge_tagged([part for part, _pages in parts])
+        _report(progress, 100, _("The report is ready"))
+    return pdf
+
+
+def _layout(html: str, *, progress: Progress | None, expected: int) -> tuple[bytes, int]:
+    """One document laid out and written (PDF/UA-1), with its page count."""
     from weasyprint import HTML  # heavy (Pango, fonts): loaded only when a PDF is made
 
-    with translation.override("vi"), _fewer_collections():
-        html = report_html(data=data, progress=_scaled(progress, start=0, end=20))
-        _report(progress, 20, _("Laying out the pages"))
-        with _page_progress(_scaled(progress, start=20, end=85), expected=_expected_pages(data)):
-            document = HTML(string=html).render()
-        _report(progress, 85, _("Writing the PDF file"))
-        _cache_page_references()
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-        _report(progress, 100, _("The report is ready"))
+    _report(progress, 0, _("Laying out the pages"))
+    with _page_progress(_scaled(progress, start=0, end=80), expected=expected):
+        document = HTML(string=html).render()
+    _report(progress, 80, _("Writing the PDF file"))
+    _cache_page_references()
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     if pdf is None:  # only when given a target to write to, which we never give
         raise RuntimeError("WeasyPrint returned no PDF")
-    return pdf
+    return pdf, len(document.pages)
 
 
 @contextmanager
@@ -203,8 +252,8 @@ def _in_columns(counts: Sequence[Count], *, columns: int) -> list[list[Count | N
 
 
 def _expected_pages(data: ReportData) -> int:
-    """A rough page count, for progress only: Part I, rows of Part II, Part III, appendix."""
-    return 6 + len(data.rows) // 3 + len(data.appendix or ()) // 8
+    """A rough page count, for progress only: Part I, rows of Part II, Part III."""
+    return 6 + len(data.rows) // 3
 
 
 class _PageProgress(logging.Handler):

@@ -54,10 +54,11 @@ STALE_AFTER = timedelta(minutes=5)
 QUEUED_STALE_AFTER = timedelta(minutes=30)
 PROGRESS_EVERY = 1.0  # seconds between two saves of a run's progress
 TASK_PATH = "feedback.tasks.synthesis_report_run"
-# The appendix is laid out in one document, at about 1 MB of memory and 50 ms a page, six
-# comments a page: 5,000 comments make some 850 pages, 1 GB and a minute. Above that, every
-# published comment is in the draft's open data (CSV, XLSX, JSON) instead.
-APPENDIX_MAX_COMMENTS = 5_000
+# The appendix is laid out in parts (report_pdf.APPENDIX_PART), so its memory is bounded, but its
+# time is not: about six comments and 35 ms a page, 20,000 comments make some 3,300 pages and two
+# minutes, well within the task queue's 600 s timeout. Above that, every published comment is in
+# the draft's open data (CSV, XLSX, JSON) instead.
+APPENDIX_MAX_COMMENTS = 20_000
 ACTION_PUBLISH = "feedback.synthesis_report_publish"
 
 # Collection names are data looked up by name (not gettext: a new translation would make the

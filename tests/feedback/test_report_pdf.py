@@ -559,6 +559,74 @@ def test_the_appendix_lists_every_comment_after_the_signature(write_pdf):
     assert text.index("ĐẠI DIỆN CƠ QUAN CHỦ TRÌ SOẠN THẢO") < text.index("#9000 –")
 
 
+def test_an_appendix_laid_out_in_parts_is_one_tagged_pdf_numbered_throughout(
+    write_pdf, monkeypatch
+):
+    """Parts of 10 comments, joined: one structure tree, page numbers that run on, every
+    comment once, the appendix's heading once and in the bookmarks."""
+    import pikepdf
+
+    from feedback import report_pdf as module
+
+    monkeypatch.setattr(module, "APPENDIX_PART", 10)
+    rows = tuple(
+        AppendixRow(
+            feedback_id=7000 + n,
+            author_name=f"Người góp ý {n}",
+            date=dt.date(2026, 5, 2),
+            provision_label="Điều 1",
+            stance="",
+            text=f"Ý kiến số {n}. " + "Đề nghị làm rõ trách nhiệm của cơ quan quản lý. " * 12,
+            disposition="",
+            answer="",
+        )
+        for n in range(25)
+    )
+    steps: list[tuple[int, str]] = []
+    path = write_pdf(report_pdf(data=report(appendix=rows), progress=lambda *s: steps.append(s)))
+
+    info = poppler("pdfinfo", str(path))
+    assert info.returncode == 0 and not info.stderr, info.stderr
+    assert "Tagged:          yes" in info.stdout
+    found = re.search(r"Pages:\s+(\d+)", info.stdout)
+    assert found is not None
+    pages = int(found[1])
+    # Every page but the first carries its number, the appendix's parts' first pages included.
+    for number in range(2, pages + 1):
+        page = pdf_text(path, mode="-layout").split("\f")[number - 1]
+        assert page.split()[0] == str(number), (number, page[:80])
+    text = flat(pdf_text(path))
+    for row in rows:
+        assert text.count(f"#{row.feedback_id} – ") == 1
+    assert text.count("PHỤ LỤC") == 1
+    with translation.override("vi"):
+        assert [s for _p, s in steps].count(gettext("Joining the report and its appendix")) == 1
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        page_ids = {page.obj.objgen for page in pdf.pages}
+        nums = root.ParentTree.Nums
+        keys = [int(nums[i]) for i in range(0, len(nums), 2)]
+        assert keys == sorted(set(keys))  # unique, in order
+        assert {int(page.obj.StructParents) for page in pdf.pages} <= set(keys)
+        assert int(root.ParentTreeNextKey) == keys[-1] + 1
+        document = root.K[0] if isinstance(root.K, pikepdf.Array) else root.K
+        assert pikepdf.Name.Document == document.S
+        seen, stack = 0, list(document.K)
+        while stack:
+            element = stack.pop()
+            if not isinstance(element, pikepdf.Dictionary) or "/S" not in element:
+                continue
+            seen += 1
+            if "/Pg" in element:
+                assert element.Pg.objgen in page_ids
+            kids = element.get("/K", pikepdf.Array())
+            stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+        assert seen > len(rows)
+        outline = [item.title for item in pdf.open_outline().root]
+        assert outline[-1].upper().startswith("PHỤ LỤC")
+
+
 def test_progress_goes_from_zero_to_done_page_by_page(rendered):
     percents = [percent for percent, _ in rendered.progress]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
