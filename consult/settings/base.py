@@ -291,7 +291,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs each page it lays out at INFO: the report's progress listens to
-        # these records (feedback.report_pdf), the console should not print them.
-        "weasyprint.progress": {"handlers": [], "propagate": False},
+        # these records (feedback.report_pdf), the console should not print them. INFO
+        # whatever LOG_LEVEL says, or a quieter root level would silence the progress.
+        "weasyprint.progress": {"handlers": [], "level": "INFO", "propagate": False},
     },
 }
