@@ -646,23 +646,19 @@ def measure(config: dict[str, Any]) -> dict[str, Any]:
 
 def run(ctx: Context) -> list[Result]:
     from portal import services_for
-    from search_runner import migrate, run_python, workload_env
+    from search_runner import migrate, run_json, workload_env
 
     size = QUICK_SIZE if ctx.quick else SIZE
     with services_for(ctx, DATABASE) as services:
         env = workload_env(DATABASE_URL=services.database_url)
         migrate(ctx, env, "migrate", reserve_s=STOP_S + 60)
-        out = run_python(
+        figures = run_json(
             ctx,
             "duplicates",
             [str(Path(__file__).relative_to(ctx.root)), json.dumps({"size": size})],
             env,
             reserve_s=STOP_S,
         )
-    try:
-        figures = json.loads(out)
-    except ValueError:
-        raise BenchmarkError(f"the measuring process printed no JSON: {out[-300:]!r}") from None
     baseline = median(figures["baseline_s"])
     quality, arrivals, report = figures["quality"], figures["arrivals"], figures["report"]
     return [

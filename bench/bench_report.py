@@ -48,7 +48,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 if str(BENCH_DIR) not in sys.path:
     sys.path.insert(0, str(BENCH_DIR))
 
-from harness import Baseline, BenchmarkError, Context, Result, median  # noqa: E402
+from harness import Baseline, Context, Result, median  # noqa: E402
 
 BUDGET_S = 1500.0
 QUICK_BUDGET_S = 240.0
@@ -233,9 +233,10 @@ def setup(config: dict[str, Any]) -> dict[str, Any]:
         draft = _draft(40, slug=f"bench-report-{name}")
         version = draft.versions.get()
         _log(f"{name}: inserting {size:,} comments")
-        _ids, _truth, laps = _insert(draft, Corpus(size, passages), shape=Shape(version, SEED))
+        shape = Shape(version, SEED)
+        _ids, _truth, laps = _insert(draft, Corpus(size, passages), shape=shape)
         regroup = duplicates_regroup(draft=draft)
-        answers = _answers(draft, Shape(version, SEED))
+        answers = _answers(draft, shape)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         out[name] = {
@@ -344,13 +345,12 @@ def appendix(config: dict[str, Any]) -> dict[str, Any]:
         paragraphs = max(1, round(paragraphs * pages / got))
     pairs = []
     for number in range(config["runs"]):
-        order = (
-            (ours, lambda: plain(paragraphs))
-            if number % 2 == 0
-            else (lambda: plain(paragraphs), ours)
-        )
-        first, second = (call() for call in order)
-        report_run, plain_run = (first, second) if number % 2 == 0 else (second, first)
+        if number % 2 == 0:  # alternating which goes first
+            report_run = ours()
+            plain_run = plain(paragraphs)
+        else:
+            plain_run = plain(paragraphs)
+            report_run = ours()
         # For the record, not the figure: what the appendix's own pages cost (the report with
         # it less the report without it), against the same plain pages.
         without = ours(appendix=False)
@@ -381,7 +381,7 @@ def appendix(config: dict[str, Any]) -> dict[str, Any]:
 
 def run(ctx: Context) -> list[Result]:
     from portal import services_for
-    from search_runner import migrate, run_python, workload_env
+    from search_runner import migrate, run_json, workload_env
 
     size = QUICK_SIZE if ctx.quick else SIZE
     config = {
@@ -392,11 +392,7 @@ def run(ctx: Context) -> list[Result]:
     script = str(Path(__file__).relative_to(ctx.root))
 
     def process(label: str, step: str, arguments: dict[str, Any], env: dict[str, str]) -> Any:
-        out = run_python(ctx, label, [script, step, json.dumps(arguments)], env, reserve_s=STOP_S)
-        try:
-            return json.loads(out)
-        except ValueError:
-            raise BenchmarkError(f"{label} printed no JSON: {out[-300:]!r}") from None
+        return run_json(ctx, label, [script, step, json.dumps(arguments)], env, reserve_s=STOP_S)
 
     with services_for(ctx, DATABASE) as services:
         env = workload_env(DATABASE_URL=services.database_url)

@@ -137,12 +137,17 @@ def run_workload(
         "deadline_s": max(5.0, ctx.remaining() - reserve_s - 5.0),
         "work_dir": str(WORK_DIR),
     }
-    out = run_python(
-        ctx, label, [str(Path(WORKLOAD).relative_to(ctx.root)), json.dumps(config)], env,
-        reserve_s=reserve_s,
-    )  # fmt: skip
+    arguments = [str(Path(WORKLOAD).relative_to(ctx.root)), json.dumps(config)]
+    return dict(run_json(ctx, label, arguments, env, reserve_s=reserve_s))
+
+
+def run_json(
+    ctx: Context, label: str, arguments: list[str], env: Mapping[str, str], *, reserve_s: float
+) -> Any:
+    """Run a measuring process (``run_python``); the JSON it printed."""
+    out = run_python(ctx, label, arguments, env, reserve_s=reserve_s)
     try:
-        return dict(json.loads(out))
+        return json.loads(out)
     except ValueError:
         raise BenchmarkError(f"{label} printed no JSON: {out[-300:]!r}") from None
 

@@ -39,6 +39,17 @@ def can_see_all_statuses(user: AnyUser, draft: DraftPage) -> bool:
     return is_moderator(user) or is_drafter_of(user, draft)
 
 
+def can_make_report(user: AnyUser, draft: DraftPage) -> bool:
+    """Drafters of the draft's body and moderators generate and download its synthesis reports
+    (superusers are every body's drafters)."""
+    return is_moderator(user) or is_drafter_of(user, draft)
+
+
+def can_publish_report(user: AnyUser, draft: DraftPage) -> bool:
+    """Only the drafting body files its report (Nghị định 78/2025/NĐ-CP): not the moderators."""
+    return is_drafter_of(user, draft)
+
+
 def can_view(user: AnyUser, feedback: Feedback) -> bool:
     if feedback.status == FeedbackStatus.PUBLISHED:
         return True

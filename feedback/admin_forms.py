@@ -4,14 +4,12 @@ import datetime
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
 from drafts.models import DraftPage, DraftVersion
 
-from .access import drafter_body_ids, is_moderator
 from .attachments import ACCEPT
 from .choices import (
     Channel,
@@ -23,6 +21,7 @@ from .choices import (
     RespondentType,
     Stance,
 )
+from .selectors import staff_drafts
 from .services.comments import BODY_MAX, SUGGESTION_MAX
 from .services.dispositions import ANSWER_MAX
 from .services.moderation import NOTE_MAX
@@ -77,14 +76,6 @@ class DispositionForm(forms.Form):
         required=False,
         max_length=200,
     )
-
-
-def paper_drafts_for(user: User) -> QuerySet[DraftPage]:
-    """The drafts a user may enter paper submissions for: all for moderators, else their body's."""
-    drafts = DraftPage.objects.order_by("-pk")
-    if is_moderator(user) or user.is_superuser:
-        return drafts
-    return drafts.filter(drafting_body_id__in=drafter_body_ids(user))
 
 
 class VersionChoiceField(forms.ModelChoiceField):
@@ -143,7 +134,7 @@ class PaperSubmissionForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        drafts = paper_drafts_for(user)
+        drafts = staff_drafts(user=user)
         self.fields["draft"].queryset = drafts  # type: ignore[attr-defined]
         self.fields["version"].queryset = (  # type: ignore[attr-defined]
             DraftVersion.objects.filter(draft__in=drafts, published_at__isnull=False)

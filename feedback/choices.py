@@ -1,5 +1,8 @@
 """The published lists feedback is classified by: respondent types, provinces, stances, reasons."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -147,3 +150,8 @@ class NotificationKind(models.TextChoices):
     ANSWER = "answer", _("The drafting body answered a comment")
     HIDDEN = "hidden", _("A moderator hid your comment")
     PUBLISHED = "published", _("Your comment was published")
+
+
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    """Stored value → its label in the active language, for labelling many rows at once."""
+    return {str(value): str(label) for value, label in choices}

@@ -763,11 +763,7 @@ def duplicate_groups(*, draft: DraftPage, published_only: bool = False) -> list[
     published = Feedback.objects.filter(
         duplicate_group__draft=draft, status=FeedbackStatus.PUBLISHED
     )
-    counts = dict(
-        published.values("duplicate_group")
-        .annotate(n=Count("pk"))
-        .values_list("duplicate_group", "n")
-    )
+    counts = _published_member_counts(draft=draft)
     shown = [group for group in groups if counts.get(group.pk, 0) >= 2]
     comments = published.in_bulk({g.representative_id for g in shown if g.representative_id})
     missing = [group.pk for group in shown if group.representative_id not in comments]
@@ -783,6 +779,21 @@ def duplicate_groups(*, draft: DraftPage, published_only: bool = False) -> list[
         for group in shown
     ]
     return sorted(summaries, key=lambda summary: (-summary.count, summary.group.pk))
+
+
+def public_group_ids(*, draft: DraftPage) -> set[int]:
+    """The draft's groups as the public sees them: at least two published members."""
+    return {pk for pk, count in _published_member_counts(draft=draft).items() if count >= 2}
+
+
+def _published_member_counts(*, draft: DraftPage) -> dict[int, int]:
+    """Group id → its published members."""
+    return dict(
+        Feedback.objects.filter(duplicate_group__draft=draft, status=FeedbackStatus.PUBLISHED)
+        .values("duplicate_group")
+        .annotate(n=Count("pk"))
+        .values_list("duplicate_group", "n")
+    )
 
 
 def duplicate_group_members(

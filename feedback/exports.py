@@ -54,8 +54,9 @@ from .choices import (
     Province,
     RespondentType,
     Stance,
+    choice_labels,
 )
-from .duplicates import duplicate_groups
+from .duplicates import public_group_ids
 from .models import Feedback
 
 LANGUAGE = "vi"  # a formal record of the consultation: always Vietnamese, like the report
@@ -175,17 +176,14 @@ class _Labels:
 
     @classmethod
     def vietnamese(cls) -> _Labels:
-        def labels(choices: list[tuple[Any, Any]]) -> dict[str, str]:
-            return {str(value): str(label) for value, label in choices}
-
         with translation.override(LANGUAGE):
             return cls(
-                kind=labels(FeedbackKind.choices),
-                channel=labels(Channel.choices),
-                stance=labels(Stance.choices),
-                respondent_type=labels(RespondentType.choices),
-                province=labels(Province.choices),
-                disposition=labels(DispositionKind.choices),
+                kind=choice_labels(FeedbackKind.choices),
+                channel=choice_labels(Channel.choices),
+                stance=choice_labels(Stance.choices),
+                respondent_type=choice_labels(RespondentType.choices),
+                province=choice_labels(Province.choices),
+                disposition=choice_labels(DispositionKind.choices),
             )
 
 
@@ -215,7 +213,7 @@ def open_data_rows(*, draft: DraftPage) -> Iterator[Row]:
     provisions = _ProvisionLabels()
     # The public counts of duplicate groups: a group with fewer than two published members is no
     # group to the public (feedback.duplicates.duplicate_groups).
-    groups = {summary.group.pk for summary in duplicate_groups(draft=draft, published_only=True)}
+    groups = public_group_ids(draft=draft)
     published = FeedbackStatus.PUBLISHED
     answered = Q(disposition__published_at__isnull=False)
     rows = (

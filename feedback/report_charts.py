@@ -137,6 +137,13 @@ def province_chart(*, counts: Sequence[Count]) -> Chart | None:
     )
 
 
+def stance_chart_lists_every_article(
+    *, chapters: Sequence[StanceRow], articles: Sequence[StanceRow]
+) -> bool:
+    """Whether the stance chart (and its table) is per article and has every article."""
+    return not chapters and len(articles) <= ROWS_CHARTED
+
+
 def stance_chart(*, chapters: Sequence[StanceRow], articles: Sequence[StanceRow]) -> Chart | None:
     """Stances per chapter as stacked bars; per article (the most commented) without chapters."""
     if chapters:
@@ -148,7 +155,7 @@ def stance_chart(*, chapters: Sequence[StanceRow], articles: Sequence[StanceRow]
         rows = sorted(most, key=lambda row: order[row.eid])
         title = (
             _("Stance per article")
-            if len(articles) <= ROWS_CHARTED
+            if stance_chart_lists_every_article(chapters=chapters, articles=articles)
             else _("Stance on the %(count)s most commented articles") % {"count": ROWS_CHARTED}
         )
     if not any(row.stances.total for row in rows):

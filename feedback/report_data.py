@@ -42,6 +42,7 @@ from .choices import (
     Province,
     RespondentType,
     Stance,
+    choice_labels,
 )
 from .duplicates import duplicate_groups
 from .models import Disposition, Feedback, QuestionAnswer
@@ -280,21 +281,17 @@ class _Labels:
     """Labels of stored values in the active language, looked up once per report."""
 
     def __init__(self) -> None:
-        self.stances = _choices(Stance)
-        self.types = _choices(RespondentType)
-        self.provinces = _choices(Province)
-        self.channels = _choices(Channel)
-        self.reasons = _choices(ModerationReason)
-        self.dispositions = _choices(DispositionKind)
-        self.groups = _choices(TargetedQuestion.RespondentGroup)
+        self.stances = choice_labels(Stance.choices)
+        self.types = choice_labels(RespondentType.choices)
+        self.provinces = choice_labels(Province.choices)
+        self.channels = choice_labels(Channel.choices)
+        self.reasons = choice_labels(ModerationReason.choices)
+        self.dispositions = choice_labels(DispositionKind.choices)
+        self.groups = choice_labels(TargetedQuestion.RespondentGroup.choices)
 
     @staticmethod
     def of(labels: dict[str, str], value: str) -> str:
         return labels.get(value, value)
-
-
-def _choices(choices: type[models.TextChoices]) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .pdf_merge import merge_tagged
-from .report_charts import ROWS_CHARTED, report_charts, stance_names, stance_values
+from .report_charts import (
+    report_charts,
+    stance_chart_lists_every_article,
+    stance_names,
+    stance_values,
+)
 from .report_data import (
     Campaign,
     Count,
@@ -177,8 +182,8 @@ def report_html(*, data: ReportData, progress: Progress | None = None) -> str:
         _report(progress, 60, _("Writing the report"))
         overview = data.overview
         # The stance chart's own table lists every article when it charts them all.
-        charted_all = (
-            not overview.stance_by_chapter and len(overview.stance_by_article) <= ROWS_CHARTED
+        charted_all = stance_chart_lists_every_article(
+            chapters=overview.stance_by_chapter, articles=overview.stance_by_article
         )
         context: dict[str, Any] = {
             "data": data,

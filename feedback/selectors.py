@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from drafts.models import DraftPage, DraftVersion
 
-from .access import AnyUser, can_see_all_statuses
+from .access import AnyUser, can_see_all_statuses, drafter_body_ids, is_moderator
 from .choices import FeedbackKind, FeedbackStatus
 from .models import Feedback, Subscription, Support
 from .services.common import counts_cache_key
@@ -182,3 +182,12 @@ def follows_draft(*, viewer: AnyUser, draft: DraftPage) -> bool:
     return (
         viewer.is_authenticated and Subscription.objects.filter(user=viewer, draft=draft).exists()
     )
+
+
+def staff_drafts(*, user: AnyUser) -> QuerySet[DraftPage]:
+    """The drafts a user works on as staff, newest first: every draft for moderators and
+    superusers, else those of the bodies they draft for."""
+    drafts = DraftPage.objects.order_by("-pk")
+    if is_moderator(user) or user.is_superuser:
+        return drafts
+    return drafts.filter(drafting_body_id__in=drafter_body_ids(user))

@@ -28,7 +28,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -36,7 +35,7 @@ from typing import TypeVar
 import numpy as np
 
 from search.text import nfc
-from search.themes import MIN_DOC_COUNT, document_terms, scored_terms
+from search.themes import MIN_DOC_COUNT, document_frequencies, document_terms, scored_terms
 
 # Items clustered per provision, and per report (see the module docstring): 50 items still
 # hold two or three comments of any point one comment in twenty makes.
@@ -307,12 +306,8 @@ class Background:
     @classmethod
     def of(cls, terms: Iterable[Mapping[str, str]], *, total: int) -> Background:
         """From the sample's ``text_terms``."""
-        df: Counter[str] = Counter()
-        documents = 0
-        for found in terms:
-            df.update(found.keys())
-            documents += 1
-        return cls(df=df, documents=documents, total=total)
+        sample = list(terms)
+        return cls(df=document_frequencies(sample), documents=len(sample), total=total)
 
 
 def themes(

@@ -33,6 +33,11 @@ class IndexingOutbox(models.Model):
 KEY_SHIFT = 32
 
 
+def keyword_key(field_id: int, value_id: int) -> int:
+    """The integer a (field, value) keyword is stored as: the field in the high bits."""
+    return field_id << KEY_SHIFT | value_id
+
+
 class KeywordKeysField(models.Field):
     """A document's keyword keys, sorted: ``bigint[]`` on PostgreSQL (a GIN index answers
     ``&&``, ``unnest`` lists them); on SQLite, which has no arrays, text such as ``,12,45,``

@@ -107,7 +107,9 @@ def significant_terms(
     found = [document_terms(text) for text in foreground]
     if not found or not background_total:
         return ()
-    candidates = {key for key, count in _df(found).items() if count >= MIN_DOC_COUNT}
+    candidates = {
+        key for key, count in document_frequencies(found).items() if count >= MIN_DOC_COUNT
+    }
     bg_df: Counter[str] = Counter()
     bg_documents = 0
     for text in background:
@@ -123,7 +125,8 @@ def significant_terms(
     )
 
 
-def _df(found: Iterable[Mapping[str, str]]) -> Counter[str]:
+def document_frequencies(found: Iterable[Mapping[str, str]]) -> Counter[str]:
+    """In how many texts (their ``document_terms``) each term occurs."""
     df: Counter[str] = Counter()
     for terms in found:
         df.update(terms.keys())
@@ -147,7 +150,7 @@ def scored_terms(
     """
     if not foreground or not background_total:
         return ()
-    fg_df = _df(foreground)
+    fg_df = document_frequencies(foreground)
     scored: dict[str, tuple[float, int]] = {}
     for key, count in fg_df.items():
         if count < MIN_DOC_COUNT:

@@ -15,15 +15,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from drafts.models import DraftPage, DraftVersion
+from drafts.selectors import published_versions
 
+from ..access import can_make_report, can_publish_report
 from ..errors import FeedbackRefused
 from ..models import ReportStatus, SynthesisReport
 from ..selectors_reports import draft_reports, report_drafts
 from ..services.reports import (
     APPENDIX_MAX_COMMENTS,
     STALE_AFTER,
-    can_make_report,
-    can_publish_report,
     report_publish,
     report_request,
 )
@@ -55,7 +55,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args: object, draft: DraftPage, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = cast(VersionChoiceField, self.fields["version"])
-        field.queryset = draft.versions.filter(published_at__lte=timezone.now()).order_by("-number")
+        field.queryset = published_versions(draft=draft).order_by("-number")
         self.fields["appendix"].help_text = _(
             "Longer to generate: about six comments a page, for at most %(limit)s comments."
         ) % {"limit": number_format(APPENDIX_MAX_COMMENTS, force_grouping=True)}

@@ -21,6 +21,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.module_loading import import_string
@@ -34,7 +35,7 @@ from wagtail.utils.file import hash_filelike
 
 from drafts.models import DraftingBody, DraftPage, DraftVersion
 
-from ..access import is_drafter_of, is_moderator
+from ..access import can_make_report, can_publish_report
 from ..errors import FeedbackRefused
 from ..models import ACTIVE_REPORT_STATUSES, ReportStatus, SynthesisReport
 from ..selectors_reports import published_comments_count
@@ -71,17 +72,6 @@ UNPUBLISHED_COLLECTION = "Báo cáo tổng hợp chưa công bố"
 Document = get_document_model()
 
 
-def can_make_report(user: User | AnonymousUser, draft: DraftPage) -> bool:
-    """Drafters of the draft's body and moderators generate and download its reports
-    (superusers are every body's drafters)."""
-    return is_moderator(user) or is_drafter_of(user, draft)
-
-
-def can_publish_report(user: User | AnonymousUser, draft: DraftPage) -> bool:
-    """Only the drafting body files its report (Nghị định 78/2025/NĐ-CP): not the moderators."""
-    return is_drafter_of(user, draft)
-
-
 def _in_report_language(message: Callable[[], str]) -> str:
     with translation.override(REPORT_LANGUAGE):
         return message()
@@ -94,11 +84,9 @@ def reports_fail_stale(*, version: DraftVersion, now: datetime | None = None) ->
     """Mark the version's runs whose worker is gone as failed; return how many there were."""
     now = now or timezone.now()
     runs = SynthesisReport.objects.filter(version=version)
-    interrupted = runs.filter(
-        status=ReportStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER
-    ).update(
-        status=ReportStatus.FAILED,
-        finished_at=now,
+    interrupted = _mark_failed(
+        runs.filter(status=ReportStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER),
+        now=now,
         error=_in_report_language(
             lambda: _(
                 "Interrupted: the worker generating the report stopped before it finished "
@@ -107,11 +95,9 @@ def reports_fail_stale(*, version: DraftVersion, now: datetime | None = None) ->
             )
         ),
     )
-    never_started = runs.filter(
-        status=ReportStatus.QUEUED, requested_at__lt=now - QUEUED_STALE_AFTER
-    ).update(
-        status=ReportStatus.FAILED,
-        finished_at=now,
+    never_started = _mark_failed(
+        runs.filter(status=ReportStatus.QUEUED, requested_at__lt=now - QUEUED_STALE_AFTER),
+        now=now,
         error=_in_report_language(
             lambda: _(
                 "Not started: no background worker took the report in time. Generate it "
@@ -210,9 +196,13 @@ def _enqueue(report_id: int) -> None:
 
 
 def _fail(report_id: int, *, statuses: tuple[str, ...], error: str) -> int:
-    return SynthesisReport.objects.filter(pk=report_id, status__in=statuses).update(
-        status=ReportStatus.FAILED, finished_at=timezone.now(), error=error
-    )
+    runs = SynthesisReport.objects.filter(pk=report_id, status__in=statuses)
+    return _mark_failed(runs, now=timezone.now(), error=error)
+
+
+def _mark_failed(runs: QuerySet[SynthesisReport], *, now: datetime, error: str) -> int:
+    """Mark ``runs`` failed with ``error`` (stored as given); how many there were."""
+    return runs.update(status=ReportStatus.FAILED, finished_at=now, error=error)
 
 
 # --- run -------------------------------------------------------------------------------------

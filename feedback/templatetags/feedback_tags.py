@@ -15,8 +15,9 @@ from drafts.models import ConsultationStatus, DraftPage, DraftVersion
 
 from ..access import is_drafter_of
 from ..choices import Province
-from ..models import Feedback, SynthesisReport
+from ..models import Feedback
 from ..selectors import feedback_counts, follows_draft
+from ..selectors_reports import published_report
 
 register = template.Library()
 
@@ -102,23 +103,8 @@ def feedback_panel(context: Context, draft: DraftPage, version: DraftVersion) ->
         "status": draft.status,
         "follows": follows_draft(viewer=request.user, draft=draft),
         "is_drafter": is_drafter_of(request.user, draft),
-        **published_report(draft),
+        **published_report(draft=draft),
     }
-
-
-def published_report(draft: DraftPage) -> dict:
-    """The synthesis report on the draft's page, and when it was published (the document's
-    upload date if an editor chose it in the page editor rather than publishing a run)."""
-    document = draft.synthesis_report if draft.synthesis_report_id else None
-    if document is None:
-        return {"synthesis_report": None}
-    run = (
-        SynthesisReport.objects.filter(document=document, published_at__isnull=False)
-        .order_by("-published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return {"synthesis_report": document, "synthesis_report_date": run or document.created_at}
 
 
 @register.simple_tag

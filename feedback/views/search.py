@@ -19,6 +19,7 @@ from search.engines.base import EngineUnavailable
 from search.query import MAX_WINDOW, FacetValue, QueryError
 
 from ..access import AnyUser, drafter_body_ids
+from ..choices import choice_labels
 from ..documents import NONE, WHOLE_DRAFT
 from ..search_forms import FACETS, SORT_LABELS, FeedbackSearchForm
 from ..selectors_search import (
@@ -65,7 +66,7 @@ def _selected(form: FeedbackSearchForm, name: str) -> list[str]:
 def _labels(form: FeedbackSearchForm, name: str) -> dict[str, str]:
     if name == "version":
         return {}
-    return {str(value): str(label) for value, label in form.fields[name].choices}  # type: ignore[attr-defined]
+    return choice_labels(form.fields[name].choices)  # type: ignore[attr-defined]
 
 
 def facet_groups(

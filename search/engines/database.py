@@ -38,6 +38,7 @@ from ..models import (
     IndexedField,
     IndexedText,
     IndexedValue,
+    keyword_key,
 )
 from ..query import FacetValue, Hit, ParsedText, Query, QueryError, Results, Term
 from ..registry import Document, SearchIndex, get_index
@@ -533,7 +534,7 @@ def _keys(index_id: int, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], i
         )
         values |= _value_ids(set(missing))
     return {
-        (name, value): fields[name] << KEY_SHIFT | values[fields[name], value]
+        (name, value): keyword_key(fields[name], values[fields[name], value])
         for name, value in pairs
     }
 
@@ -617,7 +618,7 @@ class _Plan:
             if field_id is not None:
                 self.field_ids[name] = field_id
             if value_id is not None:
-                self.value_keys[name, value] = field_id << KEY_SHIFT | value_id
+                self.value_keys[name, value] = keyword_key(field_id, value_id)
 
     # The WHERE clause ---------------------------------------------------------------------
 
