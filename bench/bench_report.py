@@ -22,8 +22,8 @@ everything the report held) are reported; ``RUNS`` runs, the median is the value
 
 **Appendix.** ``APPENDIX_SIZE`` is large enough that the appendix is most of the pages (at 800
 comments it was 118 of 190, at 5,000 about 740 of 890, and the figure measured the report's
-tables as much as the appendix), and half the 20,000 comments an appendix may list. The report lays the
-appendix out in parts of ``report_pdf.APPENDIX_PART`` comments and joins them; the plain
+tables as much as the appendix), and half the 20,000 comments an appendix may list. The report
+lays the appendix out in parts of ``report_pdf.APPENDIX_PART`` comments and joins them; the plain
 document is one WeasyPrint document, as anyone would write it. The second draft's report with
 its appendix (every published comment) against
 WeasyPrint rendering a plain document of the same page count (A4, Liberation Serif, headings
