@@ -10,8 +10,9 @@ ADDRESS ?= 127.0.0.1:8000
 SERVICES_ENV := \
 	DATABASE_URL=$${DATABASE_URL:-postgres://consult:consult@127.0.0.1:5432/consult} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	ELASTICSEARCH_URL=$${ELASTICSEARCH_URL:-http://127.0.0.1:9200}
-NO_SERVICES := env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL
+	ELASTICSEARCH_URL=$${ELASTICSEARCH_URL:-http://127.0.0.1:9200} \
+	VERAPDF_JAR=$${VERAPDF_JAR:-/var/tmp/consult-services/verapdf/verapdf-cli.jar}
+NO_SERVICES := env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL -u VERAPDF_JAR
 
 .PHONY: help install run worker test test-services lint format bench lock messages services clean
 

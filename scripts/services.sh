@@ -2,7 +2,7 @@
 # Install and run the real services the test suite needs (PostgreSQL, Redis,
 # Elasticsearch 8) on a bare Debian 12 machine, as root, without Docker.
 #
-#   scripts/services.sh install   # apt packages + Elasticsearch from Maven Central
+#   scripts/services.sh install   # apt packages + Elasticsearch and veraPDF from Maven Central
 #   scripts/services.sh start     # start all three on 127.0.0.1 and wait for them
 #   scripts/services.sh stop      # stop whatever this script started
 #   scripts/services.sh status    # one line per service; non-zero if any is down
@@ -14,6 +14,10 @@ set -euo pipefail
 # Newest 8.x of org.elasticsearch.distribution.integ-test-zip:elasticsearch on
 # Maven Central when this was written (8.19.21).
 ES_VERSION="${ES_VERSION:-8.19.21}"
+# veraPDF's command-line validator (org.verapdf.apps:cli, one jar with its dependencies and the
+# PDF/UA-1 profile): the tests check the synthesis report against PDF/UA-1 with it.
+VERAPDF_VERSION=1.30.2
+VERAPDF_SHA256=287cc9c9757f99dcff4a2d39b68268245b48103fb6af443162d5a29df2afa332
 SERVICES_DIR="${SERVICES_DIR:-/var/tmp/consult-services}"
 
 HOST=127.0.0.1
@@ -42,6 +46,7 @@ ES_USER=elasticsearch
 ES_PLUGIN=consult-analysis
 # Sources of that plugin, next to this script (see install_es_plugin).
 ES_PLUGIN_SRC="$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/es-test-plugin"
+VERAPDF_JAR="$SERVICES_DIR/verapdf/verapdf-cli.jar"
 
 PG_WAIT=60        # seconds
 REDIS_WAIT=30
@@ -196,6 +201,25 @@ install_es() {
   rm -f "$zip" # the copy in ~/.m2 stays as maven's cache
 }
 
+install_verapdf() {
+  if [[ -s "$VERAPDF_JAR" ]] && echo "$VERAPDF_SHA256  $VERAPDF_JAR" | sha256sum -c --status -; then
+    log "veraPDF $VERAPDF_VERSION already in $VERAPDF_JAR"
+    return
+  fi
+  local dl; dl="$(mktemp -d "$SERVICES_DIR/.verapdf.XXXXXX")"
+  log "fetching org.verapdf.apps:cli:$VERAPDF_VERSION:jar from Maven Central"
+  if ! (cd "$dl" && mvn -B -q dependency:copy \
+    "-Dartifact=org.verapdf.apps:cli:$VERAPDF_VERSION:jar" "-DoutputDirectory=$dl") >"$dl/mvn.log" 2>&1; then
+    tail -n 30 "$dl/mvn.log" >&2
+    die "maven could not fetch veraPDF $VERAPDF_VERSION"
+  fi
+  echo "$VERAPDF_SHA256  $dl/cli-$VERAPDF_VERSION.jar" | sha256sum -c --status - \
+    || die "veraPDF $VERAPDF_VERSION: the jar's SHA-256 is not the one pinned here"
+  mkdir -p "$(dirname "$VERAPDF_JAR")"
+  mv "$dl/cli-$VERAPDF_VERSION.jar" "$VERAPDF_JAR"
+  rm -rf "$dl"
+}
+
 # The integ-test-zip distribution ships only the modules x-pack-core,
 # x-pack-security, transport-netty4 and apm: no analysis-common (asciifolding,
 # ngram/edge_ngram, html_strip, whitespace/keyword tokenizers, ...) and no
@@ -258,6 +282,7 @@ cmd_install() {
   install_es
   install_es_plugin
   chown -R "$ES_USER:$ES_USER" "$ES_HOME"
+  install_verapdf
   log "install done in $((SECONDS - t0))s (Elasticsearch $ES_VERSION in $ES_HOME)"
 }
 
@@ -554,6 +579,7 @@ cmd_env() {
   echo "export DATABASE_URL=postgres://$DB_USER:$DB_PASSWORD@$HOST:$PG_PORT/$DB_NAME"
   echo "export REDIS_URL=redis://$HOST:$REDIS_PORT/0"
   echo "export ELASTICSEARCH_URL=http://$HOST:$ES_PORT"
+  echo "export VERAPDF_JAR=$VERAPDF_JAR"
 }
 
 usage() {

@@ -627,6 +627,65 @@ def test_an_appendix_laid_out_in_parts_is_one_tagged_pdf_numbered_throughout(
         assert outline[-1].upper().startswith("PHỤ LỤC")
 
 
+def verapdf(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """veraPDF's PDF/UA-1 validation of ``paths`` (scripts/services.sh installs it)."""
+    import os
+    import shutil
+
+    jar, java = os.environ.get("VERAPDF_JAR", ""), shutil.which("java")
+    require(
+        "veraPDF",
+        bool(jar) and Path(jar).is_file() and java is not None,
+        "set VERAPDF_JAR (scripts/services.sh install, make test-services)",
+    )
+    return subprocess.run(
+        [str(java), "-jar", jar, "--flavour", "ua1", "--format", "text", "-v", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.mark.services
+def test_the_report_and_one_joined_from_parts_pass_verapdfs_pdf_ua_1_checks(
+    rendered, write_pdf, monkeypatch
+):
+    """The machine-checkable rules of PDF/UA-1: WeasyPrint's tagging, and pdf_merge's join."""
+    from feedback import report_pdf as module
+
+    monkeypatch.setattr(module, "APPENDIX_PART", 4)
+    rows = tuple(
+        AppendixRow(
+            feedback_id=8000 + n,
+            author_name=f"Người góp ý {n}",
+            date=dt.date(2026, 5, 3),
+            provision_label="Điều 2",
+            stance="",
+            text=f"Ý kiến số {n}: đề nghị bổ sung quy định về bảo vệ dữ liệu cá nhân. " * 6,
+            disposition="",
+            answer="",
+        )
+        for n in range(10)
+    )
+    steps: list[tuple[int, str]] = []
+    joined = write_pdf(
+        report_pdf(data=report(appendix=rows), progress=lambda *s: steps.append(s)), "joined.pdf"
+    )
+    with translation.override("vi"):
+        last_part = gettext("Laying out the appendix (part %(part)s of %(parts)s)") % {
+            "part": 3,
+            "parts": 3,
+        }
+    assert last_part in [message for _percent, message in steps]  # the report and 3 parts
+
+    result = verapdf(rendered.path, joined)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    verdicts = [line.split()[0] for line in result.stdout.splitlines() if line.endswith(" ua1")]
+    assert verdicts == ["PASS", "PASS"], result.stdout
+
+
 def test_progress_goes_from_zero_to_done_page_by_page(rendered):
     percents = [percent for percent, _ in rendered.progress]
     assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
