@@ -87,7 +87,7 @@ class ConsultationStatus(models.TextChoices):
     UPCOMING = "upcoming", _("Upcoming")  # sắp lấy ý kiến
     OPEN = "open", _("Open for comments")  # đang lấy ý kiến
     CLOSED = "closed", _("Closed")  # đã kết thúc
-    REPORTED = "reported", _("Synthesis report published")  # đã có báo cáo tổng hợp
+    REPORTED = "reported", _("Synthesis report published")  # đã có bản tổng hợp ý kiến
 
 
 def consultation_period_errors(

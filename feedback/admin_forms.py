@@ -1,14 +1,18 @@
 """Forms of the staff's feedback admin: moderation decisions, answers, paper submissions."""
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
 from drafts.models import DraftPage, DraftVersion
+from drafts.selectors import published_versions
 
 from .attachments import ACCEPT
 from .choices import (
@@ -25,6 +29,7 @@ from .selectors import staff_drafts
 from .services.comments import BODY_MAX, SUGGESTION_MAX
 from .services.dispositions import ANSWER_MAX
 from .services.moderation import NOTE_MAX
+from .services.reports import APPENDIX_MAX_COMMENTS
 
 
 def selected_ids(values: list[str]) -> list[int]:
@@ -79,8 +84,14 @@ class DispositionForm(forms.Form):
 
 
 class VersionChoiceField(forms.ModelChoiceField):
+    """A draft version by its label; ``with_title``: after its draft's title, among many drafts."""
+
+    def __init__(self, *args: Any, with_title: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.with_title = with_title
+
     def label_from_instance(self, obj: DraftVersion) -> str:
-        return f"{obj.draft.title} – {obj.label}"
+        return f"{obj.draft.title} – {obj.label}" if self.with_title else str(obj.label)
 
 
 class PaperSubmissionForm(forms.Form):
@@ -88,7 +99,7 @@ class PaperSubmissionForm(forms.Form):
 
     draft = forms.ModelChoiceField(label=_("Draft"), queryset=DraftPage.objects.none())
     version = VersionChoiceField(
-        label=_("Version commented on"), queryset=DraftVersion.objects.none()
+        label=_("Version commented on"), queryset=DraftVersion.objects.none(), with_title=True
     )
     eid = forms.CharField(
         label=_("Provision (optional)"),
@@ -171,3 +182,29 @@ class PaperSubmissionForm(forms.Form):
             datetime.time.min,
             tzinfo=timezone.get_current_timezone(),
         )
+
+
+class ReportRequestForm(forms.Form):
+    """Which published version of the draft, and whether to list every comment."""
+
+    version = VersionChoiceField(
+        label=_("Version"),
+        queryset=DraftVersion.objects.none(),
+        empty_label=None,
+        error_messages={
+            "required": _("Choose the version the report is about."),
+            "invalid_choice": _("Choose one of this draft's published versions."),
+        },
+    )
+    appendix = forms.BooleanField(
+        label=_("Add the appendix: every published comment, one per row"),
+        required=False,
+    )
+
+    def __init__(self, *args: object, draft: DraftPage, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = cast(VersionChoiceField, self.fields["version"])
+        field.queryset = published_versions(draft=draft).order_by("-number")
+        self.fields["appendix"].help_text = gettext(
+            "Longer to generate: about six comments a page, for at most %(limit)s comments."
+        ) % {"limit": number_format(APPENDIX_MAX_COMMENTS, force_grouping=True)}

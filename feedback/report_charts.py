@@ -64,8 +64,10 @@ class Chart:
     title: str
     alt: str  # alternative text: what the chart shows, in a sentence
     svg: str  # an SVG document
-    headers: tuple[str, ...]  # the table's column headings
-    rows: tuple[tuple[str | int, ...], ...]  # the table's rows, the label first
+    # The table's column headings and rows, the label first; empty where the template lays the
+    # numbers out itself (the days, in columns).
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple[str | int, ...], ...] = ()
 
     @property
     def data_uri(self) -> str:
@@ -112,14 +114,7 @@ def respondent_type_chart(*, counts: Sequence[Count]) -> Chart | None:
     """Comments by respondent type, as horizontal bars."""
     if not any(count.count for count in counts):
         return None
-    title = _("Comments by respondent type")
-    return Chart(
-        title=title,
-        alt=_alt(title, counts),
-        svg=_bar_svg(counts),
-        headers=(_("Respondent type"), _("Comments")),
-        rows=tuple((count.label, count.count) for count in counts),
-    )
+    return _bar_chart(_("Comments by respondent type"), _("Respondent type"), counts)
 
 
 def province_chart(*, counts: Sequence[Count]) -> Chart | None:
@@ -127,13 +122,17 @@ def province_chart(*, counts: Sequence[Count]) -> Chart | None:
     if not any(count.count for count in counts):
         return None
     shown = top_with_other(counts, shown=PROVINCES_SHOWN)
-    title = _("Comments by province")
+    return _bar_chart(_("Comments by province"), _("Province"), shown)
+
+
+def _bar_chart(title: str, heading: str, counts: Sequence[Count]) -> Chart:
+    """Horizontal bars, and a table of two columns: ``heading`` and the comments."""
     return Chart(
         title=title,
-        alt=_alt(title, shown),
-        svg=_bar_svg(shown),
-        headers=(_("Province"), _("Comments")),
-        rows=tuple((count.label, count.count) for count in shown),
+        alt=_alt(title, counts),
+        svg=_bar_svg(counts),
+        headers=(heading, _("Comments")),
+        rows=tuple((count.label, count.count) for count in counts),
     )
 
 
@@ -205,8 +204,6 @@ def per_day_chart(*, counts: Sequence[Count]) -> Chart | None:
         title=title,
         alt=alt,
         svg=_columns_svg(counts),
-        headers=(_("Date"), _("Comments")),
-        rows=tuple((count.label, count.count) for count in counts),
     )
 
 

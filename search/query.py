@@ -195,6 +195,19 @@ class Query:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
+    @property
+    def shared_filters(self) -> dict[str, tuple[str, ...]]:
+        """The filters on fields that are no facet: they narrow the hits and every count."""
+        return {name: values for name, values in self.filters.items() if name not in self.facets}
+
+    @property
+    def faceted_filters(self) -> dict[str, tuple[str, ...]]:
+        """The filters on faceted fields, in the facets' order: each narrows the hits and every
+        facet's counts but its own (which shows the alternatives a user can switch to)."""
+        return {
+            name: self.filters[name] for name in dict.fromkeys(self.facets) if name in self.filters
+        }
+
     def parsed(self) -> ParsedText:
         return parse_text(self.text)
 

@@ -1,64 +1,27 @@
 """Drafters' synthesis reports: ask for a run, follow its progress, download and publish it."""
 
-from typing import cast
-
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from drafts.models import DraftPage, DraftVersion
-from drafts.selectors import published_versions
+from drafts.models import DraftPage
 
 from ..access import can_make_report, can_publish_report
+from ..admin_forms import ReportRequestForm
 from ..errors import FeedbackRefused
 from ..models import ReportStatus, SynthesisReport
 from ..selectors_reports import draft_reports, report_drafts
 from ..services.reports import (
-    APPENDIX_MAX_COMMENTS,
     STALE_AFTER,
     report_publish,
     report_request,
 )
 from .common import AdminRequest, forbidden, is_feedback_staff
-
-
-class VersionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: DraftVersion) -> str:
-        return str(obj.label)
-
-
-class ReportRequestForm(forms.Form):
-    """Which published version of the draft, and whether to list every comment."""
-
-    version = VersionChoiceField(
-        label=gettext_lazy("Version"),
-        queryset=DraftVersion.objects.none(),
-        empty_label=None,
-        error_messages={
-            "required": gettext_lazy("Choose the version the report is about."),
-            "invalid_choice": gettext_lazy("Choose one of this draft's published versions."),
-        },
-    )
-    appendix = forms.BooleanField(
-        label=gettext_lazy("Add the appendix: every published comment, one per row"),
-        required=False,
-    )
-
-    def __init__(self, *args: object, draft: DraftPage, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        field = cast(VersionChoiceField, self.fields["version"])
-        field.queryset = published_versions(draft=draft).order_by("-number")
-        self.fields["appendix"].help_text = _(
-            "Longer to generate: about six comments a page, for at most %(limit)s comments."
-        ) % {"limit": number_format(APPENDIX_MAX_COMMENTS, force_grouping=True)}
 
 
 def _report_draft(request: AdminRequest, draft_id: int) -> DraftPage:

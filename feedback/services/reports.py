@@ -4,7 +4,7 @@ A run renders the whole PDF in memory, then stores it as a new Wagtail document 
 run done in one transaction: a killed worker or a failing renderer leaves a failed run and no
 document, never a half-written file. Unpublished reports live in a collection per drafting body
 that only its drafters and the moderators may download; publishing moves the document to the
-public "Báo cáo tổng hợp" collection and puts it on the draft's page.
+public "Bản tổng hợp ý kiến" collection and puts it on the draft's page.
 """
 
 import io
@@ -66,8 +66,8 @@ ACTION_PUBLISH = "feedback.synthesis_report_publish"
 # lookup miss and create them again). Unpublished reports go in one child per drafting body,
 # restricted to its drafters and the moderators; the parent asks for a sign-in, so a document
 # put there by hand is not public either.
-PUBLIC_COLLECTION = "Báo cáo tổng hợp"
-UNPUBLISHED_COLLECTION = "Báo cáo tổng hợp chưa công bố"
+PUBLIC_COLLECTION = "Bản tổng hợp ý kiến"
+UNPUBLISHED_COLLECTION = "Bản tổng hợp ý kiến chưa công bố"
 
 Document = get_document_model()
 

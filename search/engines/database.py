@@ -576,10 +576,10 @@ class _Plan:
         self.conditions = self._text_conditions() + self._date_conditions()
         # Filters on a faceted field: each facet counts the documents that pass every other
         # filter. The rest of the query (required) holds for every document counted.
-        self.faceted = [name for name in dict.fromkeys(query.facets) if name in query.filters]
-        other_filters = {k: v for k, v in query.filters.items() if k not in self.faceted}
-        self.required = all_of([self._mapping(other_filters), self._scope()])
-        self.faceted_filters = [self._mapping({name: query.filters[name]}) for name in self.faceted]
+        faceted = query.faceted_filters
+        self.faceted = list(faceted)
+        self.required = all_of([self._mapping(query.shared_filters), self._scope()])
+        self.faceted_filters = [self._mapping({name: values}) for name, values in faceted.items()]
 
     def _resolve(self, index_name: str) -> None:
         """The index's id, and the ids of the fields and keys of the values the query names,

@@ -391,8 +391,7 @@ class ElasticsearchEngine(SearchEngine):
         # A filter on a field that is no facet narrows the hits and every count alike: it goes
         # in the query, so the facets count only its documents. Filters on facet fields narrow
         # the hits (post_filter) and every facet's counts but their own.
-        shared = {k: v for k, v in query.filters.items() if k not in query.facets}
-        faceted = {k: v for k, v in query.filters.items() if k in query.facets}
+        shared, faceted = query.shared_filters, query.faceted_filters
         if shared:
             search = search.filter(Q("bool", filter=self._terms(shared)))
         if faceted:

@@ -2,10 +2,13 @@
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from wagtail.users.models import UserProfile
 
 from drafts.models import DraftIndexPage
-from feedback.choices import Province, RespondentType, Stance
-from feedback.models import Consent, RespondentProfile
+from feedback.choices import FeedbackStatus, Province, RespondentType, Stance
+from feedback.models import Consent, Feedback, RespondentProfile
 from feedback.services.comments import CommentInput, feedback_create
 from feedback.services.moderation import moderators_group_ensure
 from tests.conftest import restore_wagtail_roots
@@ -117,3 +120,71 @@ def comment_create(draft, author, *, eid: str = "art_1", body: str = "Đề ngh�
     data = CommentInput(body=body, stance=fields.pop("stance", Stance.AMEND), **fields)
     version = draft.versions.order_by("number").last()
     return feedback_create(author=author, draft=draft, version=version, data=data, eid=eid)
+
+
+def reply_create(parent, author, *, body: str = "Tôi đồng ý với ý kiến này.", **fields):
+    """A reply to ``parent``, through the service (``fields``: e.g. its ``ip_address``)."""
+    return feedback_create(
+        author=author,
+        draft=parent.draft,
+        version=parent.version,
+        parent=parent,
+        data=CommentInput(body=body),
+        **fields,
+    )
+
+
+def comment_stored(draft, body: str = "Đề nghị làm rõ.", *, eid: str = "art_1", **fields):
+    """A comment inserted as the services store it, on the draft's latest version, with no
+    service or task run: for tests of what is read, counted or grouped afterwards."""
+    parent = fields.pop("parent", None)
+    fields.setdefault("status", FeedbackStatus.PUBLISHED)
+    fields.setdefault("stance", "" if parent else Stance.AMEND)
+    fields.setdefault("author_name", "Người góp ý")
+    fields.setdefault("respondent_type", RespondentType.INDIVIDUAL)
+    fields.setdefault("created_at", timezone.now())
+    version = draft.versions.order_by("number").last()
+    return Feedback.objects.create(
+        draft=draft,
+        version=version,
+        provision=version.provisions.filter(eid=eid).first(),
+        eid=eid,
+        parent=parent,
+        thread=parent,
+        depth=2 if parent else 1,
+        body=body,
+        **fields,
+    )
+
+
+# --- who may see what: one user per role, and what a request gave them ---
+
+ROLES = ["anonymous", "citizen", "author", "drafter", "other_drafter", "editor", "moderator"]
+
+
+def admin_in_english(user) -> None:
+    """The admin speaks the user's preferred language (Vietnamese by default): messages are
+    asserted by their English msgids."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+
+
+def client_for(user, *, in_english: bool = False) -> Client:
+    """Signed in as the user (None or anonymous: not signed in); with `in_english`, their admin
+    speaks English."""
+    client = Client()
+    if user is not None and user.is_authenticated:
+        if in_english:
+            admin_in_english(user)
+        client.force_login(user)
+    return client
+
+
+def outcome(response) -> str:
+    """'ok' (200), 'login' (sent to sign in), 'denied' (403), 'missing' (404), or the code."""
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code == 302 and "/login/" in response["Location"]:
+        return "login"
+    return {403: "denied", 404: "missing"}.get(response.status_code, str(response.status_code))

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from feedback import duplicates
-from feedback.choices import FeedbackStatus, RespondentType, Stance
+from feedback.choices import FeedbackStatus
 from feedback.duplicates import (
     duplicate_group_assign,
     duplicate_group_members,
@@ -31,7 +31,7 @@ from search.models import IndexingOutbox
 from search.text import fold
 from tests.conftest import require_service_url
 
-from .conftest import comment_create
+from .conftest import comment_create, comment_stored
 
 pytestmark = pytest.mark.django_db
 
@@ -78,20 +78,12 @@ AGREEMENT = "Tôi hoàn toàn tán thành dự thảo."
 
 
 def comment(draft, body, *, quote="", parent=None, status=FeedbackStatus.PUBLISHED, minutes=0):
-    """A comment inserted as it is stored (no service, no task): grouping is what is tested."""
-    version = draft.versions.order_by("number").last()
-    return Feedback.objects.create(
-        draft=draft,
-        version=version,
-        eid="art_1",
-        parent=parent,
-        thread=parent,
-        depth=2 if parent else 1,
-        stance="" if parent else Stance.AMEND,
+    """A comment as it is stored (no service, no task): grouping is what is tested."""
+    return comment_stored(
+        draft,
+        body,
         quote=quote,
-        body=body,
-        author_name="Người góp ý",
-        respondent_type=RespondentType.INDIVIDUAL,
+        parent=parent,
         status=status,
         created_at=timezone.now() + timedelta(minutes=minutes),
     )

@@ -29,7 +29,7 @@ from feedback.services.dispositions import disposition_publish, disposition_save
 from feedback.services.moderation import moderation_decide
 from tests.drafts.conftest import article, parsed_document
 
-from .conftest import comment_create, respondent_create
+from .conftest import comment_create, reply_create, respondent_create
 
 pytestmark = pytest.mark.django_db
 
@@ -75,16 +75,6 @@ PROVISION_LABELS = {
 }
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 FORMATS = ("csv", "xlsx", "json")
-
-
-def reply_create(parent, author, *, body: str) -> Feedback:
-    return feedback_create(
-        author=author,
-        draft=parent.draft,
-        version=parent.version,
-        parent=parent,
-        data=CommentInput(body=body),
-    )
 
 
 @pytest.fixture

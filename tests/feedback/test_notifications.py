@@ -32,7 +32,7 @@ from feedback.models import (
     Notification,
     RespondentProfile,
 )
-from feedback.services.comments import CommentInput, feedback_create, subscription_toggle
+from feedback.services.comments import subscription_toggle
 from feedback.services.notifications import (
     comment_path,
     consultation_events_record,
@@ -50,7 +50,7 @@ from feedback.tasks import (
 )
 from tests.factories import UserFactory
 
-from .conftest import comment_create, respondent_create
+from .conftest import comment_create, reply_create, respondent_create
 
 REPLIER_IP = "203.0.113.77"
 PHONE = "0905123456"  # every respondent_create profile's phone
@@ -81,15 +81,8 @@ def replier(db):
     return respondent_create(email="hung@example.com", full_name="Phạm Văn Hùng")
 
 
-def reply_create(parent, author, *, body="Tôi đồng ý với ý kiến này."):
-    return feedback_create(
-        author=author,
-        draft=parent.draft,
-        version=parent.version,
-        data=CommentInput(body=body),
-        parent=parent,
-        ip_address=REPLIER_IP,
-    )
+def replier_reply(parent, author):
+    return reply_create(parent, author, ip_address=REPLIER_IP)
 
 
 def set_frequency(user, frequency):
@@ -145,7 +138,7 @@ def test_reply_tells_parent_author_and_followers_once_not_the_replier(
     bystander = respondent_create(email="bystander@example.com")
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply = reply_create(parent, replier)
+        reply = replier_reply(parent, replier)
 
     assert reply.status == FeedbackStatus.PUBLISHED
     notices = Notification.objects.filter(kind=NotificationKind.REPLY, feedback=reply)
@@ -173,9 +166,9 @@ def test_reply_to_a_reply_tells_its_parent_author_and_the_thread_followers(
     root = comment_create(open_draft, respondent)
     subscription_toggle(user=respondent, thread=root)
     with django_capture_on_commit_callbacks(execute=True):
-        first = reply_create(root, other_respondent)
+        first = replier_reply(root, other_respondent)
     with django_capture_on_commit_callbacks(execute=True):
-        second = reply_create(first, replier)
+        second = replier_reply(first, replier)
 
     told = set(Notification.objects.filter(feedback=second).values_list("user_id", flat=True))
     assert told == {respondent.pk, other_respondent.pk}
@@ -183,7 +176,7 @@ def test_reply_to_a_reply_tells_its_parent_author_and_the_thread_followers(
 
 def test_a_reply_hidden_before_the_task_runs_tells_nobody(open_draft, respondent, replier):
     parent = comment_create(open_draft, respondent)
-    reply = reply_create(parent, replier)  # its task waits for a commit that never comes
+    reply = replier_reply(parent, replier)  # its task waits for a commit that never comes
     Feedback.objects.filter(pk=reply.pk).update(status=FeedbackStatus.HIDDEN)
 
     notify_reply.enqueue(reply.pk)
@@ -205,7 +198,7 @@ def test_email_only_for_immediate_users(
         subscription_toggle(user=follower, thread=parent)
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply_create(parent, replier)
+        replier_reply(parent, replier)
 
     assert Notification.objects.count() == 3  # everyone sees it on the site
     assert [m.to for m in mail.outbox] == [["lan@example.com"]]
@@ -287,8 +280,8 @@ def test_daily_digest_groups_marks_emailed_and_is_idempotent(
         created_at=timezone.now() - datetime.timedelta(days=2)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        reply_a = reply_create(first, replier)
-        reply_b = reply_create(second, other_respondent)
+        reply_a = replier_reply(first, replier)
+        reply_b = replier_reply(second, other_respondent)
     assert mail.outbox == []  # daily: nothing at once
 
     time_machine.move_to(timezone.now() + datetime.timedelta(hours=12))

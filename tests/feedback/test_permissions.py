@@ -8,17 +8,21 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from feedback.choices import FeedbackStatus
 from feedback.models import Feedback, FeedbackAttachment, Flag, Subscription, Support
 from tests.factories import UserFactory
-from tests.feedback.conftest import comment_create, respondent_create
+from tests.feedback.conftest import (
+    ROLES,
+    client_for,
+    comment_create,
+    outcome,
+    respondent_create,
+)
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "citizen", "author", "drafter", "other_drafter", "editor", "moderator"]
 AUTHOR_EMAIL = "tac.gia@example.com"
 AUTHOR_PHONE = "0905777888"
 AUTHOR_IP = "198.51.100.23"
@@ -76,23 +80,6 @@ def world(open_draft, drafter, other_drafter, moderator):
         "pending_file": pending_file,
         "users": users,
     }
-
-
-def client_for(world, role: str) -> Client:
-    client = Client()
-    user = world["users"][role]
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def _status(response) -> str:
-    """'ok' (200), 'login' (sent to sign in), 'denied' (403), 'missing' (404), or the code."""
-    if response.status_code == 200:
-        return "ok"
-    if response.status_code == 302 and "/login/" in response["Location"]:
-        return "login"
-    return {403: "denied", 404: "missing"}.get(response.status_code, str(response.status_code))
 
 
 #               anonymous citizen author  drafter  other_dr  editor   moderator
@@ -159,8 +146,8 @@ READS = {
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_read_what(world, view, role):
     url, expected = READS[view]
-    response = client_for(world, role).get(url(world))
-    assert _status(response) == expected[ROLES.index(role)]
+    response = client_for(world["users"][role]).get(url(world))
+    assert outcome(response) == expected[ROLES.index(role)]
 
 
 def _private_details_shown(response) -> set[str]:
@@ -186,7 +173,7 @@ PRIVATE_ALLOWED = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_private_details_are_never_shown_to_those_who_may_not_see_them(world, role):
-    client = client_for(world, role)
+    client = client_for(world["users"][role])
     shown: set[str] = set()
     for url, _expected in READS.values():
         response = client.get(url(world))
@@ -198,7 +185,7 @@ def test_private_details_are_never_shown_to_those_who_may_not_see_them(world, ro
 
 
 def test_a_drafter_of_another_body_sees_nothing_private_in_the_review(world):
-    client = client_for(world, "other_drafter")
+    client = client_for(world["users"]["other_drafter"])
     response = client.get(reverse("feedback_review"))
     assert "Chờ duyệt" not in response.content.decode()
     assert "Ý kiến công khai" not in response.content.decode()
@@ -253,6 +240,6 @@ ACTION_EFFECT = {
 def test_who_may_do_what(world, action, role):
     url, data, effect = ACTIONS[action](world)
     before = effect()
-    response = client_for(world, role).post(url, data)
+    response = client_for(world["users"][role]).post(url, data)
     assert response.status_code < 500
     assert effect() - before == ACTION_EFFECT[action][ROLES.index(role)]

@@ -29,6 +29,7 @@ from feedback.report_data import ReportData, StanceCounts, report_data
 from feedback.summaries import QUOTE_CHARS, shorten
 from tests.drafts.conftest import article
 from tests.factories import DraftingBodyFactory, UserFactory
+from tests.feedback.conftest import comment_stored
 
 pytestmark = pytest.mark.django_db
 
@@ -125,24 +126,9 @@ def version(draft):
 
 
 def comment(draft, body="Đề nghị làm rõ.", *, eid="art_1", day=0, **fields):
-    """A comment stored as the services store it (no task runs: what is counted is tested)."""
-    fields.setdefault("status", FeedbackStatus.PUBLISHED)
-    fields.setdefault("stance", Stance.AMEND)
-    fields.setdefault("author_name", "Người góp ý")
-    fields.setdefault("respondent_type", RespondentType.INDIVIDUAL)
-    parent = fields.pop("parent", None)
-    version = draft.versions.get()
-    return Feedback.objects.create(
-        draft=draft,
-        version=version,
-        provision=version.provisions.filter(eid=eid).first(),
-        eid=eid,
-        parent=parent,
-        thread=parent,
-        depth=2 if parent else 1,
-        body=body,
-        created_at=OPENS + dt.timedelta(days=day, hours=2),
-        **fields,
+    """A comment stored as the services store it, on the ``day``-th day of the consultation."""
+    return comment_stored(
+        draft, body, eid=eid, created_at=OPENS + dt.timedelta(days=day, hours=2), **fields
     )
 
 

@@ -4,6 +4,7 @@
 staff-only document, publication on the draft's page, and the admin views' bad input."""
 
 import datetime
+import importlib
 import threading
 import time
 from html import escape
@@ -27,13 +28,17 @@ from feedback.services import reports
 from feedback.services.reports import report_publish, report_request, report_run
 from tests.conftest import require_service_url
 from tests.factories import UserFactory
-from tests.feedback.conftest import comment_create, respondent_create
-from tests.feedback.test_search_views import admin_in_english
+from tests.feedback.conftest import (
+    ROLES,
+    client_for,
+    comment_create,
+    outcome,
+    respondent_create,
+)
 
 pytestmark = pytest.mark.django_db
 
 Document = get_document_model()
-ROLES = ["anonymous", "citizen", "author", "drafter", "other_drafter", "editor", "moderator"]
 
 
 @pytest.fixture
@@ -57,17 +62,6 @@ def users(open_draft, drafter, other_drafter, moderator):
         "editor": editor,
         "moderator": moderator,
     }
-
-
-def client_for(user, *, english: bool = False) -> Client:
-    """Signed in as the user; with `english`, their admin speaks English (messages are asserted
-    by their msgids), the Vietnamese default otherwise."""
-    client = Client()
-    if user.is_authenticated:
-        if english:
-            admin_in_english(user)
-        client.force_login(user)
-    return client
 
 
 def shows(response, message: str) -> bool:
@@ -129,14 +123,6 @@ def test_only_the_bodys_drafters_publish_a_report(users, version, role):
     assert SynthesisReport.objects.get(pk=report.pk).published_at is None
 
 
-def _outcome(response) -> str:
-    if response.status_code == 200:
-        return "ok"
-    if response.status_code == 302 and "/login/" in response["Location"]:
-        return "login"
-    return {403: "denied", 404: "missing"}.get(response.status_code, str(response.status_code))
-
-
 #            anonymous citizen author  drafter other_drafter editor  moderator
 VIEWS = {
     "reports index": (
@@ -160,7 +146,7 @@ def test_who_may_open_the_report_pages(users, version, view, role):
     report = report_request(version=version, user=users["drafter"], appendix=False)
     url, expected = VIEWS[view]
     response = client_for(users[role]).get(url(version, report))
-    assert _outcome(response) == expected[ROLES.index(role)]
+    assert outcome(response) == expected[ROLES.index(role)]
 
 
 def test_another_bodys_drafter_does_not_see_this_draft_in_the_index(users, version):
@@ -416,8 +402,39 @@ def test_a_done_run_is_a_new_staff_only_document(drafter, version):
     assert Collection.objects.filter(name=reports.UNPUBLISHED_COLLECTION).count() == 1
 
 
+def test_collections_named_before_are_renamed_with_their_documents_and_restrictions(
+    drafter, version
+):
+    from django.apps import apps
+
+    rename = importlib.import_module("feedback.migrations.0005_report_collections_renamed")
+    root = Collection.get_first_root_node()
+    public = root.add_child(instance=Collection(name="Báo cáo tổng hợp"))
+    unpublished = root.add_child(instance=Collection(name="Báo cáo tổng hợp chưa công bố"))
+    CollectionViewRestriction.objects.create(
+        collection=unpublished, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    document = get_document_model().objects.create(title="Một bản đã công bố", collection=public)
+
+    rename.forwards(apps, None)
+
+    assert reports.public_collection_ensure().pk == public.pk
+    document.refresh_from_db()
+    assert document.collection.name == reports.PUBLIC_COLLECTION
+    unpublished.refresh_from_db()
+    assert unpublished.name == reports.UNPUBLISHED_COLLECTION
+    assert unpublished.view_restrictions.get().restriction_type == "login"
+    # Not a second set beside them.
+    assert Collection.objects.filter(name=reports.PUBLIC_COLLECTION).count() == 1
+    assert not Collection.objects.filter(name__startswith="Báo cáo").exists()
+
+    rename.backwards(apps, None)
+    public.refresh_from_db()
+    assert public.name == "Báo cáo tổng hợp"
+
+
 @pytest.mark.parametrize(
-    ("role", "outcome"),
+    ("role", "expected"),
     [
         ("anonymous", "login"),
         ("citizen", "login"),
@@ -428,12 +445,12 @@ def test_a_done_run_is_a_new_staff_only_document(drafter, version):
     ],
 )
 def test_an_unpublished_report_is_downloaded_only_by_staff_of_its_body(
-    users, version, role, outcome
+    users, version, role, expected
 ):
     report = done_report(version, users["drafter"])
     response = client_for(users[role]).get(report.document.url)
-    assert _outcome(response) == outcome
-    if outcome == "ok":
+    assert outcome(response) == expected
+    if expected == "ok":
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
@@ -475,7 +492,7 @@ def test_a_published_report_is_on_the_draft_page_for_anyone_to_download(
 def test_the_pages_history_says_who_published_the_report(drafter, version, open_draft, english):
     report = report_publish(report=done_report(version, drafter), user=drafter)
     admin = UserFactory.create(email="root.history@example.com", is_superuser=True)
-    response = client_for(admin, english=True).get(
+    response = client_for(admin, in_english=True).get(
         reverse("wagtailadmin_pages:history", args=[open_draft.pk])
     )
     assert response.status_code == 200
@@ -536,7 +553,7 @@ def _request_url(version) -> str:
 def test_bad_request_data_gets_a_clear_message_and_changes_nothing(
     drafter, version, data, message, english
 ):
-    response = client_for(drafter, english=True).post(_request_url(version), data)
+    response = client_for(drafter, in_english=True).post(_request_url(version), data)
     assert response.status_code == 400
     assert shows(response, message)
     assert not SynthesisReport.objects.exists()
@@ -547,7 +564,7 @@ def test_a_version_of_another_draft_is_refused(drafter, version, draft_index, en
 
     other = published_draft(index=draft_index, parsed=parsed_document(), slug="du-thao-khac")
     other_version = other.versions.get()
-    response = client_for(drafter, english=True).post(
+    response = client_for(drafter, in_english=True).post(
         _request_url(version), {"version": other_version.pk}
     )
     assert response.status_code == 400
@@ -583,7 +600,7 @@ def test_an_appendix_of_more_comments_than_it_may_list_is_refused_clearly(
 
     with pytest.raises(FeedbackRefused) as refused:
         report_request(version=version, user=users["drafter"], appendix=True)
-    response = client_for(users["drafter"], english=True).post(
+    response = client_for(users["drafter"], in_english=True).post(
         _request_url(version), {"version": version.pk, "appendix": "on"}
     )
 
@@ -597,7 +614,7 @@ def test_an_appendix_of_more_comments_than_it_may_list_is_refused_clearly(
 
 def test_a_request_while_one_runs_shows_why_on_the_page(drafter, version, english):
     report_request(version=version, user=drafter, appendix=False)
-    response = client_for(drafter, english=True).post(
+    response = client_for(drafter, in_english=True).post(
         _request_url(version), {"version": version.pk}
     )
     assert response.status_code == 409
@@ -608,7 +625,7 @@ def test_a_request_while_one_runs_shows_why_on_the_page(drafter, version, englis
 def test_a_drafter_requests_follows_and_publishes_from_the_admin(
     drafter, version, django_capture_on_commit_callbacks, english
 ):
-    client = client_for(drafter, english=True)
+    client = client_for(drafter, in_english=True)
     list_url = reverse("feedback_report_list", args=[version.draft_id])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_request_url(version), {"version": version.pk, "appendix": "on"})
@@ -657,7 +674,7 @@ def test_a_running_report_shows_its_progress_and_a_refresh_link(drafter, version
 def test_publishing_a_failed_report_from_the_admin_says_why(drafter, version, english):
     report = report_request(version=version, user=drafter, appendix=False)
     SynthesisReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED)
-    client = client_for(drafter, english=True)
+    client = client_for(drafter, in_english=True)
     response = client.post(reverse("feedback_report_publish", args=[report.pk]), follow=True)
     assert shows(response, "Only a report that was generated successfully can be published.")
     assert DraftPage.objects.get(pk=version.draft_id).synthesis_report_id is None

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
-from wagtail.users.models import UserProfile
 
 from drafts.models import DraftPage
 from feedback.choices import FeedbackStatus, Province, RespondentType, Stance
@@ -25,7 +23,14 @@ from search.indexing import drain
 from search.registry import get_index
 from tests.drafts.conftest import article, parsed_document, published_draft
 from tests.factories import UserFactory
-from tests.feedback.conftest import _with_admin_access, comment_create, respondent_create
+from tests.feedback.conftest import (
+    ROLES,
+    _with_admin_access,
+    admin_in_english,
+    client_for,
+    comment_create,
+    respondent_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,6 @@ PUBLIC = "/y-kien/tim-kiem/"
 ADMIN = "/admin/feedback/search/"
 AUTHOR_EMAIL = "tac.gia.tim@example.com"
 AUTHOR_PHONE = "0905777999"
-ROLES = ["anonymous", "citizen", "author", "drafter", "other_drafter", "editor", "moderator"]
 
 
 @contextmanager
@@ -164,21 +168,6 @@ def world(search_engine, open_draft, drafter, moderator, draft_index):
             "moderator": moderator,
         },
     }
-
-
-def admin_in_english(user) -> None:
-    """The admin speaks the user's preferred language (Vietnamese by default): messages are
-    asserted by their English msgids."""
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def found_ids(html: str) -> set[int]:
