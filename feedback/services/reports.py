@@ -387,7 +387,7 @@ def _file_name(version: DraftVersion) -> str:
     """ASCII, and not guessable: a proxy that serves the media folder must not hand out an
     unpublished report to whoever guesses its name (the serve view checks the collection)."""
     slug = version.draft.slug[:32].strip("-")
-    return f"bao-cao-tong-hop-{slug}-du-thao-{version.number}-{secrets.token_hex(8)}.pdf"
+    return f"ban-tong-hop-y-kien-{slug}-du-thao-{version.number}-{secrets.token_hex(8)}.pdf"
 
 
 # --- collections -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ staff-only document, publication on the draft's page, and the admin views' bad i
 
 import datetime
 import importlib
+import re
 import threading
 import time
 from html import escape
@@ -388,6 +389,13 @@ def test_a_done_run_is_a_new_staff_only_document(drafter, version):
         assert file.read(5) == b"%PDF-"
     assert document.file_size == Path(document.file.path).stat().st_size
     assert document.title.startswith("Bản tổng hợp, tiếp thu, giải trình ý kiến – ")
+    # ASCII, named for the document, and not guessable: a random part of 16 hex digits.
+    name = Path(document.file.name).name
+    slug = version.draft.slug[:32].strip("-")
+    assert re.fullmatch(
+        rf"ban-tong-hop-y-kien-{re.escape(slug)}-du-thao-1-[0-9a-f]{{16}}\.pdf", name
+    )
+    assert Path(second.document.file.name).name != name
     assert version.draft.title in document.title
     collection = document.collection
     assert collection.name == version.draft.drafting_body.name
