@@ -559,6 +559,23 @@ def test_the_appendix_lists_every_comment_after_the_signature(write_pdf):
     assert text.index("ĐẠI DIỆN CƠ QUAN CHỦ TRÌ SOẠN THẢO") < text.index("#9000 –")
 
 
+def plain_appendix(count: int, *, first_id: int) -> tuple[AppendixRow, ...]:
+    """``count`` comments of a dozen lines each, numbered from ``first_id``, without answers."""
+    return tuple(
+        AppendixRow(
+            feedback_id=first_id + n,
+            author_name=f"Người góp ý {n}",
+            date=dt.date(2026, 5, 2),
+            provision_label="Điều 1",
+            stance="",
+            text=f"Ý kiến số {n}. " + "Đề nghị làm rõ trách nhiệm của cơ quan quản lý. " * 12,
+            disposition="",
+            answer="",
+        )
+        for n in range(count)
+    )
+
+
 def test_an_appendix_laid_out_in_parts_is_one_tagged_pdf_numbered_throughout(
     write_pdf, monkeypatch
 ):
@@ -569,19 +586,7 @@ def test_an_appendix_laid_out_in_parts_is_one_tagged_pdf_numbered_throughout(
     from feedback import report_pdf as module
 
     monkeypatch.setattr(module, "APPENDIX_PART", 10)
-    rows = tuple(
-        AppendixRow(
-            feedback_id=7000 + n,
-            author_name=f"Người góp ý {n}",
-            date=dt.date(2026, 5, 2),
-            provision_label="Điều 1",
-            stance="",
-            text=f"Ý kiến số {n}. " + "Đề nghị làm rõ trách nhiệm của cơ quan quản lý. " * 12,
-            disposition="",
-            answer="",
-        )
-        for n in range(25)
-    )
+    rows = plain_appendix(25, first_id=7000)
     steps: list[tuple[int, str]] = []
     path = write_pdf(report_pdf(data=report(appendix=rows), progress=lambda *s: steps.append(s)))
 
@@ -655,19 +660,7 @@ def test_the_report_and_one_joined_from_parts_pass_verapdfs_pdf_ua_1_checks(
     from feedback import report_pdf as module
 
     monkeypatch.setattr(module, "APPENDIX_PART", 4)
-    rows = tuple(
-        AppendixRow(
-            feedback_id=8000 + n,
-            author_name=f"Người góp ý {n}",
-            date=dt.date(2026, 5, 3),
-            provision_label="Điều 2",
-            stance="",
-            text=f"Ý kiến số {n}: đề nghị bổ sung quy định về bảo vệ dữ liệu cá nhân. " * 6,
-            disposition="",
-            answer="",
-        )
-        for n in range(10)
-    )
+    rows = plain_appendix(10, first_id=8000)
     steps: list[tuple[int, str]] = []
     joined = write_pdf(
         report_pdf(data=report(appendix=rows), progress=lambda *s: steps.append(s)), "joined.pdf"
