@@ -173,71 +173,15 @@ def scored_terms(
         for inner in _shorter(key):
             in_longer[inner] = max(in_longer[inner], fg_df[key])
     ranked = sorted(scored, key=lambda key: (-scored[key][0], -scored[key][1], key))
-    # Twice as many as asked: windows of one longer phrase are joined into one term below.
-    kept = [key for key in ranked if in_longer[key] < LONGER_COVERS * fg_df[key]][: size * 2]
+    kept = [key for key in ranked if in_longer[key] < LONGER_COVERS * fg_df[key]][:size]
     spellings: dict[str, Counter[str]] = {key: Counter() for key in kept}
-    texts: dict[str, set[int]] = {key: set() for key in kept}
-    for number, terms in enumerate(foreground):
+    for terms in foreground:
         for key in kept:
             if key in terms:
                 spellings[key][terms[key]] += 1
-                texts[key].add(number)
-    spelled = {
-        key: min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
-        for key, counts in spellings.items()
-    }
     out = []
-    for run in _phrase_runs(kept, texts)[:size]:
-        words = spelled[run[0]].split() + [spelled[key].split()[-1] for key in run[1:]]
-        common = set.intersection(*(texts[key] for key in run))
-        count = (
-            scored[run[0]][1]
-            if len(run) == 1
-            else round(len(common) / len(foreground) * foreground_total)
-        )
-        score = max(scored[key][0] for key in run)
-        out.append(Term(text=" ".join(words), score=score, count=count))
-    return tuple(out)
-
-
-def _phrase_runs(kept: Sequence[str], texts: Mapping[str, set[int]]) -> list[list[str]]:
-    """The kept terms, best first, with the windows of one longer phrase joined in its order.
-
-    Phrases are at most MAX_PHRASE_WORDS words, so a longer one ("cơ sở dữ liệu", "bảo vệ dữ
-    liệu cá nhân") comes as overlapping windows ("cơ sở dữ", "sở dữ liệu"). Two windows
-    are joined when one's last words are the other's first and they are found in (nearly) the
-    same texts; the run is ranked where its best window was.
-    """
-    windows = [key for key in kept if len(key.split()) == MAX_PHRASE_WORDS]
-
-    def together(a: str, b: str) -> bool:
-        shared = len(texts[a] & texts[b])
-        return shared >= LONGER_COVERS * max(len(texts[a]), len(texts[b]))
-
-    def partner(key: str, *, after: bool, taken: set[str]) -> str | None:
-        words = key.split()
-        for other in windows:
-            if other in taken:
-                continue
-            parts = other.split()
-            linked = parts[:-1] == words[1:] if after else parts[1:] == words[:-1]
-            if linked and together(key, other):
-                return other
-        return None
-
-    runs: list[list[str]] = []
-    taken: set[str] = set()
     for key in kept:
-        if key in taken:
-            continue
-        run = [key]
-        taken.add(key)
-        if key in windows:
-            while (following := partner(run[-1], after=True, taken=taken)) is not None:
-                run.append(following)
-                taken.add(following)
-            while (preceding := partner(run[0], after=False, taken=taken)) is not None:
-                run.insert(0, preceding)
-                taken.add(preceding)
-        runs.append(run)
-    return runs
+        spelling = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+        score, count = scored[key]
+        out.append(Term(text=spelling, score=score, count=count))
+    return tuple(out)

@@ -350,51 +350,6 @@ def test_themes_prefer_the_longest_phrase_and_the_commonest_spelling():
     assert [t.text for t in terms if "định" in t.text or "dinh" in t.text] == ["tái định cư"]
 
 
-def test_themes_join_the_windows_of_a_phrase_longer_than_three_words():
-    foreground = [
-        "Cơ sở dữ liệu còn chậm.",
-        "Chi phí cơ sở dữ liệu quá cao.",
-        "Cơ sở dữ liệu ở đâu?",
-        "Cần bảo vệ môi trường biển đảo.",
-        "Việc bảo vệ môi trường biển đảo phải rõ.",
-        "Bảo vệ môi trường biển đảo của ai?",
-    ]
-    background = [*foreground, *(f"Văn bản số {i} về thuế." for i in range(30))]
-
-    terms = significant_terms(
-        foreground=foreground,
-        foreground_total=6,
-        background=background,
-        background_total=36,
-        size=5,
-    )
-
-    texts = [term.text for term in terms]
-    assert "cơ sở dữ liệu" in texts  # not "cơ sở dữ" and "sở dữ liệu"
-    assert "bảo vệ môi trường biển đảo" in texts
-    assert not [text for text in texts if "sở" in text and text != "cơ sở dữ liệu"]
-    assert not [text for text in texts if "trường" in text and text != "bảo vệ môi trường biển đảo"]
-    joined = next(term for term in terms if term.text == "cơ sở dữ liệu")
-    assert joined.count == 3
-
-
-def test_themes_keep_overlapping_phrases_apart_when_they_are_not_found_together():
-    foreground = ["alpha beta gamma"] * 3 + ["beta gamma delta"] * 3
-    background = [*foreground, *(f"omega {i}" for i in range(20))]
-
-    terms = significant_terms(
-        foreground=foreground,
-        foreground_total=6,
-        background=background,
-        background_total=26,
-        size=5,
-    )
-
-    texts = {term.text for term in terms}
-    assert {"alpha beta gamma", "beta gamma delta"} <= texts
-    assert "alpha beta gamma delta" not in texts
-
-
 def test_themes_are_deterministic_on_ties():
     texts = ["alpha beta gamma", "alpha beta gamma", "alpha beta gamma"]
     background = [*texts, "delta", "epsilon", "zeta"]
