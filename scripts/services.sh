@@ -211,10 +211,13 @@ install_verapdf() {
   if ! (cd "$dl" && mvn -B -q dependency:copy \
     "-Dartifact=org.verapdf.apps:cli:$VERAPDF_VERSION:jar" "-DoutputDirectory=$dl") >"$dl/mvn.log" 2>&1; then
     tail -n 30 "$dl/mvn.log" >&2
+    rm -rf "$dl"
     die "maven could not fetch veraPDF $VERAPDF_VERSION"
   fi
-  echo "$VERAPDF_SHA256  $dl/cli-$VERAPDF_VERSION.jar" | sha256sum -c --status - \
-    || die "veraPDF $VERAPDF_VERSION: the jar's SHA-256 is not the one pinned here"
+  if ! echo "$VERAPDF_SHA256  $dl/cli-$VERAPDF_VERSION.jar" | sha256sum -c --status -; then
+    rm -rf "$dl"
+    die "veraPDF $VERAPDF_VERSION: the jar's SHA-256 is not the one pinned here (a damaged copy in ~/.m2/repository/org/verapdf/apps/cli/$VERAPDF_VERSION? delete it and retry)"
+  fi
   mkdir -p "$(dirname "$VERAPDF_JAR")"
   mv "$dl/cli-$VERAPDF_VERSION.jar" "$VERAPDF_JAR"
   rm -rf "$dl"
