@@ -81,7 +81,7 @@ def report_pdf(*, data: ReportData, progress: Progress | None = None) -> bytes:
     starts = range(0, max(len(entries), 1), APPENDIX_PART) if data.appendix is not None else ()
     # Without an appendix the report is the whole run; with one, each part a share after it.
     report_end = 30 if starts else 100
-    with translation.override("vi"), _fewer_collections():
+    with translation.override("vi"):
         html = report_html(data=data, progress=_scaled(progress, start=0, end=report_end // 5))
         parts = [
             _layout(
@@ -133,7 +133,8 @@ def _layout(html: str, *, progress: Progress | None, expected: int) -> tuple[byt
 
 @contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector run less often while a report is made.
+    """Python's cyclic garbage collector run less often while a report is made (read and laid
+    out: ``synthesis_report_pdf``, the one entry point of the task, the command and the bench).
 
     Reading and laying out a report make millions of small objects (rows, boxes, styles) that
     live until the PDF is written; with the default thresholds the collector walks them again
